@@ -1,0 +1,51 @@
+// Wires the real parts together: knowledge, matcher, engine, stores, platform.
+// The entry points (CLI, server) and the tests build the assistant through here.
+import { join } from "node:path";
+import { loadKnowledge, type Knowledge } from "../knowledge/loader.ts";
+import { Matcher } from "./matcher.ts";
+import { Engine, type EngineDeps, type HandoffPort } from "./engine.ts";
+import type { Session } from "./session.ts";
+import { MemoryStore, type SessionStore } from "../adapters/storage/types.ts";
+import { LowdbStore } from "../adapters/storage/lowdb-store.ts";
+import type { PlatformAdapter } from "../adapters/platform/types.ts";
+import { ALL_FLOWS } from "../flows/index.ts";
+import type { Clock } from "./clock.ts";
+
+let cachedKnowledge: Knowledge | undefined;
+let cachedMatcher: Matcher | undefined;
+
+/** One matcher per process: loading the tokenizer is the slow part. */
+export function sharedMatcher(): Matcher {
+  if (!cachedMatcher) {
+    cachedKnowledge = loadKnowledge();
+    cachedMatcher = new Matcher(cachedKnowledge);
+  }
+  return cachedMatcher;
+}
+
+export interface AssistantOptions {
+  /** Data directory; absent → sessions in memory only (eval, one-off questions). */
+  dataDir?: string;
+  platform?: PlatformAdapter;
+  clock?: Clock;
+  matcher?: Matcher;
+  handoff?: HandoffPort;
+  onTurn?: EngineDeps["onTurn"];
+  log?: (line: string) => void;
+}
+
+export function createEngine(opts: AssistantOptions = {}): Engine {
+  const store: SessionStore<Session> = opts.dataDir
+    ? new LowdbStore<Session>(join(opts.dataDir, "sessions"), opts.log)
+    : new MemoryStore<Session>();
+  return new Engine({
+    matcher: opts.matcher ?? sharedMatcher(),
+    store,
+    flows: ALL_FLOWS,
+    platform: opts.platform,
+    clock: opts.clock,
+    handoff: opts.handoff,
+    onTurn: opts.onTurn,
+    log: opts.log,
+  });
+}

@@ -1,0 +1,151 @@
+// The `helpdesk` command line.
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Region } from "./types.ts";
+
+const [cmd, ...args] = process.argv.slice(2);
+
+function flag(name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+const has = (name: string) => args.includes(`--${name}`);
+function regionArg(): Region | null {
+  const r = flag("region");
+  if (r === undefined) return null;
+  if (r !== "zaozhuang" && r !== "taian") { console.error(`--region must be zaozhuang or taian, not ${r}`); process.exit(2); }
+  return r;
+}
+function readJsonl(file: string): { line: number; value: any }[] {
+  let text: string;
+  try { text = readFileSync(file, "utf8"); } catch (e) { console.error(`cannot read ${file}: ${(e as Error).message}`); process.exit(2); }
+  const out: { line: number; value: any }[] = [];
+  text.split("\n").forEach((l, i) => {
+    if (!l.trim()) return;
+    try { out.push({ line: i + 1, value: JSON.parse(l) }); } catch { console.error(`${file}:${i + 1}: not valid JSON`); process.exit(2); }
+  });
+  return out;
+}
+const replyText = (replies: { text: string }[]) => replies.map((r) => r.text).join("\n\n");
+const replyChoices = (replies: { choices?: string[] }[]) => [...replies].reverse().find((r) => r.choices?.length)?.choices ?? [];
+
+async function main(): Promise<number> {
+  switch (cmd) {
+    case "ask": {
+      const { createEngine } = await import("./assistant.ts");
+      const q = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1] === "--region")).join(" ");
+      if (!q) { console.error('usage: helpdesk ask "问题" [--region zaozhuang|taian] [--json]'); return 2; }
+      const engine = createEngine();
+      const r = await engine.turn({ channel: "cli", conversationId: "ask", userId: "cli", text: q }, { region: regionArg() });
+      if (has("json")) {
+        const m = engine.matcher.match(q);
+        console.log(JSON.stringify({ q, got: r.topic, offered: r.offered, confidence: r.confidence ?? m.confidence, reply: replyText(r.replies), band: r.band ?? m.band, flow: r.flow, scores: m.candidates.slice(0, 5).map((c) => ({ id: c.id, score: +c.score.toFixed(3), bm25: +c.bm25.toFixed(3), char: +c.char.toFixed(3), answer: +c.answer.toFixed(3), message: +c.message.toFixed(3) })), normalized: m.normalized, tokens: m.tokens }));
+      } else console.log(replyText(r.replies));
+      return 0;
+    }
+    case "chat": {
+      const { createEngine } = await import("./assistant.ts");
+      const { W } = await import("./wording.ts");
+      const engine = createEngine({ dataDir: flag("data") });
+      const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "您> " });
+      console.log(W.welcome);
+      rl.prompt();
+      for await (const line of rl) {
+        if (line.trim()) {
+          const r = await engine.turn({ channel: "cli", conversationId: "chat", userId: "cli", text: line }, { region: regionArg() });
+          console.log(`\n${replyText(r.replies)}\n`);
+        }
+        rl.prompt();
+      }
+      await engine.close();
+      return 0;
+    }
+    case "eval": {
+      const file = args[0];
+      if (!file) { console.error("usage: helpdesk eval FILE"); return 2; }
+      const rows = readJsonl(file);
+      const { createEngine } = await import("./assistant.ts");
+      const engine = createEngine();
+      let answered = 0;
+      for (const [i, { value }] of rows.entries()) {
+        const q = String(value.q ?? "");
+        const region = value.region === "zaozhuang" || value.region === "taian" ? value.region : null;
+        const r = await engine.turn({ channel: "eval", conversationId: `eval-${i}`, userId: "eval", text: q }, { region });
+        if (r.topic) answered++;
+        process.stdout.write(JSON.stringify({ q: value.q, got: r.topic, offered: r.offered, confidence: Number((r.confidence ?? 0).toFixed(3)), reply: replyText(r.replies) }) + "\n");
+      }
+      console.error(`eval: ${rows.length} questions, ${answered} answered`);
+      return 0;
+    }
+    case "replay": {
+      const file = args[0];
+      if (!file) { console.error("usage: helpdesk replay FILE"); return 2; }
+      process.env.HELPDESK_SANDBOX_FIXED_CODE = "1";
+      const rows = readJsonl(file);
+      const { createEngine } = await import("./assistant.ts");
+      const { openSandbox } = await import("./platform.ts");
+      for (const { value } of rows) {
+        // Each dialogue: its own conversation, data directory and sandbox state.
+        const dir = mkdtempSync(join(tmpdir(), "helpdesk-replay-"));
+        try {
+          const platform = await openSandbox(join(dir, "sandbox"));
+          const engine = createEngine({ dataDir: join(dir, "data"), platform });
+          const region = value.region === "zaozhuang" || value.region === "taian" ? value.region : null;
+          const turns = [];
+          for (const user of (value.turns ?? []) as string[]) {
+            const r = await engine.turn({ channel: "replay", conversationId: String(value.id), userId: "replay", text: String(user) }, { region });
+            turns.push({ user, topic: r.topic, flow: r.flow ?? null, reply: replyText(r.replies), choices: replyChoices(r.replies) });
+          }
+          await engine.close();
+          process.stdout.write(JSON.stringify({ id: value.id, turns }) + "\n");
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      return 0;
+    }
+    case "kb": {
+      if (args[0] !== "check") { console.error("usage: helpdesk kb check [--quiet]"); return 2; }
+      const { runKbCheck } = await import("../knowledge/check.ts");
+      return runKbCheck({ quiet: has("quiet") });
+    }
+    case "serve": {
+      const { serve } = await import("./server.ts");
+      await serve();
+      return -1; // keep running
+    }
+    case "platform-sandbox": {
+      const { startSandboxServer } = await import("../adapters/platform/sandbox-server.ts");
+      const port = Number(flag("port") ?? 3979);
+      const dir = flag("dir") ?? process.env.HELPDESK_SANDBOX_DIR ?? "./sandbox-data";
+      const s = await startSandboxServer({ port, host: flag("host") ?? "127.0.0.1", dir, fixedCode: process.env.HELPDESK_SANDBOX_FIXED_CODE === "1" });
+      console.error(`sandbox platform listening on ${s.url}`);
+      return -1;
+    }
+    case "bench": {
+      const { runBench } = await import("../bench/bench.ts");
+      await runBench();
+      return 0;
+    }
+    default:
+      console.error(`usage: helpdesk <command>
+  ask "问题" [--region zaozhuang|taian] [--json]   answer one question
+  chat [--region R] [--data DIR]                  talk in the terminal
+  eval FILE                                       one JSON line per question (CONTRACTS.md)
+  replay FILE                                     replay dialogues (CONTRACTS.md)
+  kb check                                        validate the knowledge files
+  serve                                           start the HTTP server (npm start)
+  platform-sandbox --port N [--dir D]             run the sandbox platform as an HTTP service
+  triage "…" | --file F [--json]                  triage a ticket for an agent
+  admin create NAME                               create the first admin (password on stdin)
+  bench                                           print speed figures`);
+      return cmd ? 2 : 0;
+  }
+}
+
+main().then((code) => { if (code >= 0) process.exitCode = code; }, (err) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});

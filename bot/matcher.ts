@@ -1,0 +1,283 @@
+// The question matcher: ranks knowledge entries for a question and puts the result in a band
+// (answer / clarify / decline). Signals: BM25 over word tokens, IDF-weighted character-bigram
+// cosine, and platform-message fragments; out-of-scope groups compete as pseudo-entries so a
+// near-miss question lands on them instead of on the closest real entry.
+import type { Knowledge, LoadedEntry } from "../knowledge/loader.ts";
+import { createNormalizer, type Normalizer } from "./normalize.ts";
+import type { Band, Region } from "./types.ts";
+
+export const OOS_PREFIX = "oos:";
+
+/** Thresholds and weights, chosen on the dev set (see README "Matcher"). */
+export interface MatcherConfig {
+  answerMin: number;   // top score needed to answer
+  answerMargin: number; // lead over the runner-up needed to answer
+  clarifyMin: number;  // below this: decline
+  clarifyWindow: number; // candidates within this of the top are offered
+  oosMargin: number;   // an out-of-scope group this close to the top wins
+  wBm25: number;
+  wChar: number;
+  wAnswer: number;
+  wMessage: number;
+}
+export const DEFAULT_CONFIG: MatcherConfig = {
+  answerMin: 0.42,
+  answerMargin: 0.06,
+  clarifyMin: 0.26,
+  clarifyWindow: 0.12,
+  oosMargin: 0.02,
+  wBm25: 0.5,
+  wChar: 0.5,
+  wAnswer: 0.35,
+  wMessage: 0.25,
+};
+
+interface Doc {
+  key: string; // entry id or oos:<group>
+  kind: "phrasing" | "message" | "answer";
+  tokens: string[];
+  tf: Map<string, number>;
+  len: number;
+  grams: Map<string, number>;
+  gramNorm: number;
+  /** Index of the phrasing within its entry, for leave-one-out. */
+  phrasingIndex?: number;
+}
+
+export interface Candidate {
+  id: string;
+  score: number;
+  bm25: number;
+  char: number;
+  message: number;
+  answer: number;
+}
+
+export interface MatchResult {
+  band: Band;
+  /** The answered id (band answer) — may be an out-of-scope key never; OOS means decline. */
+  id: string | null;
+  /** Ids offered as choices (band clarify, or a second question). */
+  offered: string[];
+  confidence: number;
+  candidates: Candidate[];
+  /** Out-of-scope group that won, if any. */
+  outOfScope?: string;
+  normalized: string;
+  tokens: string[];
+  /** Region named in the question, or "other" for another Shandong city. */
+  place?: { region: Region | "other"; name: string };
+  /** A second question in the same message, offered as a choice. */
+  secondary?: string;
+}
+
+function bigrams(s: string): string[] {
+  const out: string[] = [];
+  for (const part of s.split(" ")) {
+    const chars = [...part];
+    if (chars.length === 1) out.push(chars[0]);
+    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+  }
+  return out;
+}
+function counts(xs: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return m;
+}
+
+const K1 = 1.2;
+const B = 0.6;
+
+export class Matcher {
+  readonly norm: Normalizer;
+  private docs: Doc[] = [];
+  private df = new Map<string, number>();
+  private gdf = new Map<string, number>();
+  private avgLen = 1;
+  private messageHeads: { id: string; head: string; grams: Set<string> }[] = [];
+  private places: { name: string; region: Region | "other" }[] = [];
+
+  constructor(readonly knowledge: Knowledge, readonly config: MatcherConfig = DEFAULT_CONFIG, normalizer?: Normalizer) {
+    this.norm = normalizer ?? createNormalizer(knowledge.lexicon, knowledge.dictPath);
+    const add = (key: string, kind: Doc["kind"], text: string, phrasingIndex?: number) => {
+      const n = this.norm.clean(text);
+      const tokens = this.norm.tokens(n);
+      const grams = counts(bigrams(n));
+      this.docs.push({ key, kind, tokens, tf: counts(tokens), len: tokens.length, grams, gramNorm: 0, phrasingIndex });
+    };
+    for (const e of knowledge.entries) {
+      e.phrasings.forEach((p, i) => add(e.id, "phrasing", p, i));
+      add(e.id, "phrasing", e.title);
+      for (const m of e.platform_messages) {
+        add(e.id, "message", m);
+        // The part before the first comma is what people remember and paste.
+        const head = this.norm.normalize(m.split(/[，,！!。]/)[0]);
+        this.messageHeads.push({ id: e.id, head, grams: new Set(bigrams(head)) });
+      }
+      const answer = [e.answer, ...Object.values(e.variants ?? {})].join("\n");
+      add(e.id, "answer", answer);
+    }
+    for (const g of knowledge.outOfScope.groups) g.phrasings.forEach((p) => add(OOS_PREFIX + g.name, "phrasing", p));
+    for (const [region, names] of Object.entries(knowledge.lexicon.places)) {
+      for (const name of names) this.places.push({ name, region: region as Region | "other" });
+    }
+    this.places.sort((a, b) => b.name.length - a.name.length);
+    this.reindex();
+  }
+
+  private reindex(): void {
+    this.df.clear();
+    this.gdf.clear();
+    let total = 0;
+    for (const d of this.docs) {
+      total += d.len;
+      for (const t of d.tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+      for (const g of d.grams.keys()) this.gdf.set(g, (this.gdf.get(g) ?? 0) + 1);
+    }
+    this.avgLen = total / Math.max(1, this.docs.length);
+    for (const d of this.docs) {
+      let s = 0;
+      for (const [g, c] of d.grams) s += (c * this.gidf(g)) ** 2;
+      d.gramNorm = Math.sqrt(s) || 1;
+    }
+  }
+
+  private idf(t: string): number {
+    const n = this.docs.length;
+    const df = this.df.get(t) ?? 0;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+  private gidf(g: string): number {
+    const n = this.docs.length;
+    const df = this.gdf.get(g) ?? 0;
+    return Math.log(1 + n / (1 + df));
+  }
+
+  /** Region named in the text: the last Zaozhuang/Tai'an place named wins; another city only if none. */
+  findPlace(text: string): MatchResult["place"] {
+    const s = this.norm.normalize(text).replace(/ /g, "");
+    let best: { name: string; region: Region | "other"; at: number } | undefined;
+    for (const p of this.places) {
+      const at = s.lastIndexOf(p.name);
+      if (at < 0) continue;
+      const better = !best
+        || (best.region === "other" && p.region !== "other")
+        || (p.region !== "other" && at > best.at && !(best.at <= at && at < best.at + best.name.length));
+      if (better) best = { ...p, at };
+    }
+    return best ? { region: best.region, name: best.name } : undefined;
+  }
+
+  /** Scores every entry (and out-of-scope group) for a question. */
+  score(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[] } {
+    const normalized = this.norm.clean(text);
+    const tokens = this.norm.tokens(normalized);
+    const qtf = counts(tokens);
+    // BM25 of the query against a document equal to itself: the scale for normalising.
+    let self = 0;
+    for (const [t] of qtf) self += this.idf(t);
+    self = self || 1;
+    const qgrams = counts(bigrams(normalized));
+    let qnorm = 0;
+    for (const [g, c] of qgrams) qnorm += (c * this.gidf(g)) ** 2;
+    qnorm = Math.sqrt(qnorm) || 1;
+
+    const best = new Map<string, Candidate>();
+    const get = (id: string) => {
+      let c = best.get(id);
+      if (!c) { c = { id, score: 0, bm25: 0, char: 0, message: 0, answer: 0 }; best.set(id, c); }
+      return c;
+    };
+    for (const d of this.docs) {
+      if (exclude && d.key === exclude.id && d.phrasingIndex === exclude.phrasingIndex) continue;
+      let bm = 0;
+      for (const [t] of qtf) {
+        const f = d.tf.get(t);
+        if (!f) continue;
+        bm += (this.idf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / this.avgLen));
+      }
+      let dot = 0;
+      for (const [g, c] of qgrams) {
+        const dc = d.grams.get(g);
+        if (dc) dot += c * dc * this.gidf(g) ** 2;
+      }
+      const bmN = Math.min(1, bm / self);
+      const cos = dot / (qnorm * d.gramNorm);
+      const c = get(d.key);
+      if (d.kind === "answer") {
+        c.answer = Math.max(c.answer, 0.5 * bmN + 0.5 * Math.min(1, cos * 2.5));
+      } else {
+        c.bm25 = Math.max(c.bm25, bmN);
+        c.char = Math.max(c.char, cos);
+      }
+    }
+    // A platform message's head pasted (or half-remembered) points at its entry.
+    const flat = normalized.replace(/ /g, "");
+    for (const h of this.messageHeads) {
+      const g = bigrams(flat);
+      let hit = 0;
+      for (const x of new Set(g)) if (h.grams.has(x)) hit++;
+      const cover = hit / h.grams.size;
+      get(h.id).message = Math.max(get(h.id).message, cover >= 0.5 ? cover : 0);
+    }
+    const cfg = this.config;
+    const candidates = [...best.values()];
+    for (const c of candidates) {
+      const lexical = cfg.wBm25 * c.bm25 + cfg.wChar * c.char;
+      c.score = lexical + cfg.wAnswer * Math.max(0, c.answer - lexical) + cfg.wMessage * c.message;
+    }
+    candidates.sort((a, b) => b.score - a.score);
+    return { candidates, normalized, tokens };
+  }
+
+  /** The band and what to answer or offer. */
+  match(text: string, exclude?: { id: string; phrasingIndex: number }): MatchResult {
+    const { candidates, normalized, tokens } = this.score(text, exclude);
+    const place = this.findPlace(text);
+    const res = this.decide(candidates);
+    const out: MatchResult = { ...res, candidates: candidates.slice(0, 8), normalized, tokens, place };
+    if (out.band === "answer" && out.id) {
+      const second = this.secondQuestion(text, out.id);
+      if (second) { out.secondary = second; out.offered = [second]; }
+    }
+    return out;
+  }
+
+  private decide(candidates: Candidate[]): Pick<MatchResult, "band" | "id" | "offered" | "confidence" | "outOfScope"> {
+    const cfg = this.config;
+    const top = candidates[0];
+    if (!top || top.score < cfg.clarifyMin) return { band: "decline", id: null, offered: [], confidence: top?.score ?? 0 };
+    const inScope = candidates.filter((c) => !c.id.startsWith(OOS_PREFIX));
+    const oos = candidates.find((c) => c.id.startsWith(OOS_PREFIX));
+    const first = inScope[0];
+    if (!first || (oos && oos.score + cfg.oosMargin >= first.score)) {
+      return { band: "decline", id: null, offered: [], confidence: oos?.score ?? 0, outOfScope: oos?.id.slice(OOS_PREFIX.length) };
+    }
+    const second = inScope[1];
+    const margin = first.score - (second?.score ?? 0);
+    if (first.score >= cfg.answerMin && margin >= cfg.answerMargin) {
+      return { band: "answer", id: first.id, offered: [], confidence: first.score };
+    }
+    if (first.score < cfg.clarifyMin) return { band: "decline", id: null, offered: [], confidence: first.score };
+    const offered = inScope.filter((c) => c.score >= first.score - cfg.clarifyWindow && c.score >= cfg.clarifyMin).slice(0, 3).map((c) => c.id);
+    if (offered.length === 1 && first.score >= cfg.answerMin) return { band: "answer", id: first.id, offered: [], confidence: first.score };
+    return { band: "clarify", id: null, offered, confidence: first.score };
+  }
+
+  /** A second question in the same message: a segment that is confidently about another entry. */
+  private secondQuestion(text: string, mainId: string): string | undefined {
+    const parts = text.split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/).map((s) => s.trim()).filter((s) => [...s].length >= 5);
+    if (parts.length < 2) return undefined;
+    for (const p of parts) {
+      const { candidates } = this.score(p);
+      const r = this.decide(candidates);
+      if (r.band === "answer" && r.id && r.id !== mainId && !r.id.startsWith("smalltalk.")) return r.id;
+    }
+    return undefined;
+  }
+
+  entry(id: string): LoadedEntry | undefined {
+    return this.knowledge.byId.get(id);
+  }
+}

@@ -1,0 +1,20 @@
+// Small helpers the flows share.
+import type { Reply } from "../bot/types.ts";
+import { numbered } from "../bot/wording.ts";
+import type { FlowInput } from "./types.ts";
+
+/** A question with numbered choices, as text and as buttons. */
+export function ask(lead: string, choices: string[], topic: string | null = null): Reply {
+  return { text: `${lead}\n${numbered(choices)}\n请回复序号，或直接输入。`, choices, topic };
+}
+
+/** The index of the choice the input picks: a number the engine resolved, or the label's words. */
+export function picked(input: FlowInput, choices: string[]): number | undefined {
+  if (input.kind !== "text") return undefined;
+  if (input.choiceIndex !== undefined) return input.choiceIndex;
+  const t = input.text.replace(/\s+/g, "");
+  const i = choices.findIndex((c) => c.replace(/\s+/g, "") === t);
+  return i >= 0 ? i : undefined;
+}
+
+export const inputText = (input: FlowInput) => (input.kind === "text" || input.kind === "start" ? input.text : "");

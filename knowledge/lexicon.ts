@@ -1,0 +1,15 @@
+// Lexicon file: typo variants, synonyms, domain words, fillers and place names.
+import { z } from "zod";
+
+export const lexiconSchema = z.strictObject({
+  variants: z.record(z.string().min(1), z.string().min(1)),
+  synonyms: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)),
+  domain_words: z.array(z.string().min(1)),
+  fillers: z.array(z.string().min(1)),
+  places: z.strictObject({
+    zaozhuang: z.array(z.string().min(1)).min(1),
+    taian: z.array(z.string().min(1)).min(1),
+    other: z.array(z.string().min(1)).default([]),
+  }),
+});
+export type Lexicon = z.infer<typeof lexiconSchema>;
