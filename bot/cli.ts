@@ -124,6 +124,14 @@ async function main(): Promise<number> {
       console.error(`sandbox platform listening on ${s.url}`);
       return -1;
     }
+    case "triage": {
+      const { runTriageCli } = await import("./console/cli.ts");
+      return runTriageCli(args);
+    }
+    case "admin": {
+      const { runAdminCli } = await import("./console/cli.ts");
+      return runAdminCli(args);
+    }
     case "bench": {
       const { runBench } = await import("../bench/bench.ts");
       await runBench();

@@ -76,6 +76,13 @@ export class Engine {
   }
 
   get matcher(): Matcher { return this.deps.matcher; }
+  /** Swaps in a matcher built from changed knowledge; turns already running keep the old one. */
+  setMatcher(m: Matcher): void { this.deps.matcher = m; }
+  /** Hand-off port and turn listener can be attached after construction (the console does). */
+  attach(parts: { handoff?: HandoffPort; onTurn?: EngineDeps["onTurn"] }): void {
+    if (parts.handoff) this.deps.handoff = parts.handoff;
+    if (parts.onTurn) this.deps.onTurn = parts.onTurn;
+  }
   get store(): SessionStore<Session> { return this.deps.store; }
 
   static keyOf(msg: Pick<Message, "channel" | "conversationId" | "userId">): string {
