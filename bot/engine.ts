@@ -12,6 +12,7 @@ import type { SessionStore } from "../adapters/storage/types.ts";
 import type { PlatformAdapter } from "../adapters/platform/types.ts";
 import type { FlowContext, FlowDef, FlowInput, FlowStep, PlatformRequest, PlatformResult } from "../flows/types.ts";
 import { systemClock, type Clock } from "./clock.ts";
+import { validateIdNumber, maskIdNumber } from "../adapters/platform/id-number.ts";
 
 export const IDLE_MS = 30 * 60 * 1000;
 
@@ -59,6 +60,19 @@ export function parseChoiceNumber(text: string): number | undefined {
   if (!m) m = t.match(/^第(\d{1,2}|[一二两三四五六七八九十])(?:个|条|项|种)?$/);
   if (!m) return undefined;
   return /\d/.test(m[1]) ? Number(m[1]) : CN_NUM[m[1]];
+}
+
+const ID_REASON: Record<string, string> = {
+  check_digit: "最后一位校验码不对", birth_date: "中间的出生日期不对", region: "开头的地区码不对", format: "位数或格式不对", empty: "是空的",
+};
+
+/** An ID number typed in a message: 15–19 digits (maybe ending in X), validated for the resident ID. */
+function findIdNumber(text: string): { ok: true; idNumber: string; masked: string } | { ok: false; reason: string } | null {
+  const m = text.normalize("NFKC").replace(/[\s-]/g, "").match(/(?<!\d)\d{14,18}[\dXx]?(?!\d)/);
+  if (!m) return null;
+  const v = validateIdNumber(m[0]);
+  if (!v.ok) return { ok: false, reason: ID_REASON[v.reason] ?? "不正确" };
+  return { ok: true, idNumber: v.idNumber, masked: maskIdNumber(v.idNumber) };
 }
 
 export class Engine {
@@ -224,6 +238,7 @@ export class Engine {
       isGroup: !!msg.isGroup,
       now: () => this.clock.now(),
       newKey: () => randomUUID(),
+      findIdNumber: (t) => findIdNumber(t),
     };
   }
 

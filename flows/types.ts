@@ -32,6 +32,8 @@ export interface FlowContext {
   now(): number;
   /** A fresh idempotency key for a confirmed action. */
   newKey(): string;
+  /** Finds and validates an ID number in a text (check digit for the 18-digit resident ID). */
+  findIdNumber(text: string): { ok: true; idNumber: string; masked: string } | { ok: false; reason: string } | null;
 }
 
 export interface FlowStep<S> {
@@ -51,6 +53,8 @@ export interface FlowStep<S> {
 
 export interface FlowDef<S = unknown> {
   name: string;
+  /** Needs personal data: never run in a group chat. */
+  personal?: boolean;
   /** Bumped when the state shape changes; stored state of another version restarts politely. */
   version: number;
   /** Knowledge id that starts the flow. */

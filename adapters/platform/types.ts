@@ -60,7 +60,9 @@ export type PlatformErrorCode =
   | "code_expired"
   | "unit_not_found"
   | "unavailable"
-  | "conflict";
+  | "conflict"
+  /** A malformed request (missing idempotency key, unknown purpose …): a caller's bug, not the user's. */
+  | "bad_request";
 
 export class PlatformError extends Error {
   constructor(public code: PlatformErrorCode, message: string) {

@@ -1,0 +1,194 @@
+// Flows that act on the platform: check progress, withdraw a pending registration, start a transfer.
+// Anything that changes data states what will happen, asks for a one-time code and an explicit yes,
+// and carries an idempotency key kept in the state so a resumed conversation never acts twice.
+import type { FlowDef, FlowStep } from "./types.ts";
+import { ask, picked, inputText } from "./common.ts";
+import {
+  identifyStep, startIdentify, resultOf, describeRegistration, NOT_FOUND, UNAVAILABLE, ROLE_NAME,
+  type IdentifyState, type Registration,
+} from "./identify.ts";
+
+const failed = <S>(state: S, topic: string, text = UNAVAILABLE): FlowStep<S> => ({ replies: [{ text, topic }], state, status: "done", topic });
+const isUnavailable = (code: string) => code === "unavailable";
+
+// ---------------------------------------------------------------- check progress
+export const checkProgress: FlowDef<IdentifyState> = {
+  name: "check-progress",
+  version: 1,
+  personal: true,
+  topic: "action.check-progress",
+  start(ctx, { text }) {
+    return startIdentify(ctx, ctx.answer("action.check-progress"), { step: "id" }, text, "action.check-progress");
+  },
+  step(ctx, state, input) {
+    const T = "action.check-progress";
+    const s = identifyStep(ctx, state, input, T);
+    if (s !== "need-record" && s !== null) return s;
+    const res = resultOf(input);
+    if (!res) return { replies: [], state, status: "waiting", unhandled: true };
+    if (!res.ok) return failed(state, T, isUnavailable(res.code) ? UNAVAILABLE : `查询没有成功：${res.message}`);
+    const r = res.data as Registration | null;
+    if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
+    return { replies: [{ text: describeRegistration(r), topic: T }], state, status: "done", topic: T };
+  },
+};
+
+// ---------------------------------------------------------------- withdraw
+interface WithdrawState extends IdentifyState { key?: string; code?: string; unitName?: string }
+const CONFIRM = ["确认撤回", "不撤回"];
+
+export const withdraw: FlowDef<WithdrawState> = {
+  name: "withdraw",
+  version: 1,
+  personal: true,
+  topic: "action.withdraw",
+  start(ctx, { text }) {
+    return startIdentify(ctx, ctx.answer("action.withdraw"), { step: "id" }, text, "action.withdraw");
+  },
+  step(ctx, state, input) {
+    const T = "action.withdraw";
+    const s = identifyStep(ctx, state, input, T);
+    if (s !== "need-record" && s !== null) return s;
+    const res = resultOf(input);
+    const text = inputText(input).trim();
+    if (state.step === "lookup") {
+      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
+      if (!res.ok) return failed(state, T);
+      const r = res.data as Registration | null;
+      if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
+      if (r.state !== "pending") {
+        return { replies: [{ text: `只有待审核的注册才能撤回。${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
+      }
+      const next = { ...state, step: "send-code", unitName: r.unit.name };
+      return { replies: [{ text: `将要撤回的是：您在“${r.unit.name}”的待审核注册申请（${ROLE_NAME[r.role] ?? r.role}）。撤回后可以选择正确的单位重新注册。`, topic: T }], state: next, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "withdraw" } };
+    }
+    if (state.step === "send-code") {
+      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
+      if (!res.ok) return failed(state, T);
+      const phone = (res.data as { maskedPhone: string }).maskedPhone;
+      return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+    }
+    if (state.step === "code") {
+      const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
+      if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
+      const next = { ...state, step: "confirm", code: m[1], expectSecret: false, key: ctx.newKey() };
+      return { replies: [ask(`最后确认：撤回您在“${state.unitName}”的待审核注册申请？撤回后需要重新注册。`, CONFIRM, T)], state: next, status: "waiting", topic: T, secretInput: true };
+    }
+    if (state.step === "confirm") {
+      const i = picked(input, CONFIRM) ?? (/^(确认|是|是的|对|好|好的|确定|yes|撤回)/i.test(text) ? 0 : /^(不|否|no)/i.test(text) ? 1 : undefined);
+      if (i === 1) return { replies: [{ text: "好的，没有撤回，您的注册申请保持不变。", topic: T }], state, status: "done", topic: T };
+      if (i !== 0) return { replies: [], state, status: "waiting", unhandled: true };
+      return { replies: [], state: { ...state, step: "withdrawing" }, status: "waiting", request: { op: "withdraw", idNumber: state.idNumber!, code: state.code!, idempotencyKey: state.key! } };
+    }
+    if (state.step === "withdrawing") {
+      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
+      if (!res.ok) {
+        if (res.code === "bad_code" || res.code === "code_expired") {
+          return failed(state, T, "验证码不正确或已过期，没有撤回。需要的话请重新发起“帮我撤回注册”。");
+        }
+        return failed(state, T);
+      }
+      return { replies: [{ text: "已撤回您的待审核注册申请。现在可以在省平台选择正确的单位重新注册。", topic: T }], state, status: "done", topic: T };
+    }
+    return { replies: [], state, status: "waiting", unhandled: true };
+  },
+};
+
+// ---------------------------------------------------------------- transfer
+interface Unit { id: string; name: string; role: string }
+interface TransferState extends IdentifyState { key?: string; code?: string; from?: string; units?: Unit[]; to?: Unit }
+const YESNO = ["确认提交", "先不提交"];
+const STATE_TEXT: Record<string, string> = {
+  pending_out: "等待原单位管理员审核同意转出",
+  pending_in: "原单位已同意转出，等待新单位管理员审核同意转入",
+  completed: "调转已完成",
+  rejected: "调转被驳回",
+  withdrawn: "调转已撤回",
+};
+
+export const transfer: FlowDef<TransferState> = {
+  name: "transfer",
+  version: 1,
+  personal: true,
+  topic: "action.transfer",
+  start(ctx, { text }) {
+    return startIdentify(ctx, ctx.answer("action.transfer"), { step: "id" }, text, "action.transfer");
+  },
+  step(ctx, state, input) {
+    const T = "action.transfer";
+    const s = identifyStep(ctx, state, input, T);
+    if (s !== "need-record" && s !== null) return s;
+    const res = resultOf(input);
+    const text = inputText(input).trim();
+    switch (state.step) {
+      case "lookup": {
+        if (!res) break;
+        if (!res.ok) return failed(state, T);
+        const r = res.data as Registration | null;
+        if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
+        if (r.state !== "approved") return { replies: [{ text: `注册审核通过后才能调转单位。${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
+        return { replies: [], state: { ...state, step: "existing", from: r.unit.name }, status: "waiting", request: { op: "getTransfer", idNumber: state.idNumber! } };
+      }
+      case "existing": {
+        if (!res) break;
+        if (!res.ok) return failed(state, T);
+        const t = res.data as { state: string; from: Unit; to: Unit; startedAt: string } | null;
+        if (t && (t.state === "pending_out" || t.state === "pending_in")) {
+          return { replies: [{ text: `您已有一条调转申请：从“${t.from.name}”调往“${t.to.name}”，提交于 ${t.startedAt.slice(0, 10)}，当前状态：${STATE_TEXT[t.state]}。需待原单位管理员先审核同意转出，而后新单位管理员再审核同意转入。`, topic: T }], state, status: "done", topic: T };
+        }
+        return { replies: [{ text: `您当前的单位是“${state.from}”。请问要调往哪个单位？请输入新单位的名称（如“某某市第二人民医院”）。`, topic: T }], state: { ...state, step: "unit" }, status: "waiting", topic: T };
+      }
+      case "unit": {
+        if (!text) break;
+        return { replies: [], state: { ...state, step: "units" }, status: "waiting", request: { op: "findUnits", query: text } };
+      }
+      case "units": {
+        if (!res) break;
+        if (!res.ok) return failed(state, T);
+        const units = (res.data as Unit[]).slice(0, 5);
+        if (!units.length) return { replies: [{ text: "没有找到名称相近的单位，请换个写法再输入新单位名称（写全称更容易找到）。", topic: T }], state: { ...state, step: "unit" }, status: "waiting", topic: T };
+        return { replies: [ask("找到这些单位，请选择新单位：", units.map((u) => u.name), T)], state: { ...state, step: "pick", units }, status: "waiting", topic: T };
+      }
+      case "pick": {
+        const i = picked(input, (state.units ?? []).map((u) => u.name));
+        if (i === undefined) {
+          if (text.length >= 2) return { replies: [], state: { ...state, step: "units" }, status: "waiting", request: { op: "findUnits", query: text } };
+          break;
+        }
+        const to = state.units![i];
+        return { replies: [{ text: `新单位：${to.name}。`, topic: T }], state: { ...state, step: "send-code", to }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "transfer" } };
+      }
+      case "send-code": {
+        if (!res) break;
+        if (!res.ok) return failed(state, T);
+        const phone = (res.data as { maskedPhone: string }).maskedPhone;
+        return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+      }
+      case "code": {
+        const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
+        if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
+        return {
+          replies: [ask(`请确认：从“${state.from}”调往“${state.to!.name}”。提交后需要原单位管理员先审核同意转出，然后新单位管理员审核同意转入，才能调转成功。确认提交吗？`, YESNO, T)],
+          state: { ...state, step: "confirm", code: m[1], expectSecret: false, key: ctx.newKey() }, status: "waiting", topic: T, secretInput: true,
+        };
+      }
+      case "confirm": {
+        const i = picked(input, YESNO) ?? (/^(确认|是|是的|对|好|好的|确定|提交|yes)/i.test(text) ? 0 : /^(不|否|先不|no)/i.test(text) ? 1 : undefined);
+        if (i === 1) return { replies: [{ text: "好的，没有提交调转申请。", topic: T }], state, status: "done", topic: T };
+        if (i !== 0) break;
+        return { replies: [], state: { ...state, step: "starting" }, status: "waiting", request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code: state.code!, idempotencyKey: state.key! } };
+      }
+      case "starting": {
+        if (!res) break;
+        if (!res.ok) {
+          if (res.code === "has_pending") return failed(state, T, "您还有待审核的信息（如学时申报待审核、信息变更待审核等），无待审核信息的情况下才能调转单位。请等这些事项审核完成后再申请。");
+          if (res.code === "bad_code" || res.code === "code_expired") return failed(state, T, "验证码不正确或已过期，没有提交调转。需要的话请重新发起。");
+          return failed(state, T);
+        }
+        const t = res.data as { state: string };
+        return { replies: [{ text: `调转申请已提交，当前状态：${STATE_TEXT[t.state] ?? t.state}。您也可以登录平台在【单位调转】里点击“详情”查看原单位及新单位的审核情况；想知道进度时再问我“我的调转到哪一步了”。`, topic: T }], state, status: "done", topic: T };
+      }
+    }
+    return { replies: [], state, status: "waiting", unhandled: true };
+  },
+};
