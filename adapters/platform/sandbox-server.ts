@@ -22,7 +22,8 @@
 // Error codes and statuses: invalid_id, bad_request 400 · not_found, unit_not_found, no_route 404 ·
 // not_pending, has_pending, conflict, name_mismatch 409 · bad_code, code_expired 422 ·
 // unavailable 503 (the sandbox could not save). A repeated POST with the same Idempotency-Key
-// returns the first result and does not act again. `delayMs` delays every route but /healthz.
+// returns the first result and does not act again. `delayMs` delays every route but /healthz
+// (after the body is read: a request whose client gave up still acts).
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Clock } from "../../bot/clock.ts";
@@ -46,6 +47,8 @@ export interface SandboxServer {
   app: FastifyInstance;
   /** Changes the artificial delay while running. */
   setDelay(ms: number): void;
+  /** Requests received so far (tests check that a write was sent once). */
+  requestCount(): number;
   close(): Promise<void>;
 }
 
@@ -119,7 +122,13 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 64 * 1024 });
 
   let closing: Promise<void> | undefined;
-  app.addHook("onRequest", async (req) => {
+  let requests = 0;
+  app.addHook("onRequest", async () => {
+    requests++;
+  });
+  // The delay comes after the body is read, so a request whose client gave up still acts, as on
+  // a real slow server: the case idempotency keys exist for.
+  app.addHook("preHandler", async (req) => {
     if (delayMs > 0 && req.url !== "/healthz") await sleep(delayMs);
     // A request woken by close() must not act: its client has long given up.
     if (closing) throw new PlatformError("unavailable", "sandbox server shutting down");
@@ -214,6 +223,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     setDelay(ms: number) {
       delayMs = ms;
     },
+    requestCount: () => requests,
     close() {
       closing ??= (async () => {
         for (const wake of [...sleepers]) wake();
