@@ -99,6 +99,7 @@ async function main(): Promise<number> {
             turns.push({ user, topic: r.topic, flow: r.flow ?? null, reply: replyText(r.replies), choices: replyChoices(r.replies) });
           }
           await engine.close();
+          await (platform as { close?: () => Promise<void> }).close?.();
           process.stdout.write(JSON.stringify({ id: value.id, turns }) + "\n");
         } finally {
           rmSync(dir, { recursive: true, force: true });

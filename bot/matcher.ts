@@ -19,6 +19,8 @@ export interface MatcherConfig {
   wChar: number;
   wAnswer: number;
   wMessage: number;
+  wProfile: number;  // weight of the entry-level profile (all phrasings as one document)
+  answerRatio: number; // or: top at least this many times the runner-up
 }
 export const DEFAULT_CONFIG: MatcherConfig = {
   answerMin: 0.42,
@@ -30,11 +32,13 @@ export const DEFAULT_CONFIG: MatcherConfig = {
   wChar: 0.5,
   wAnswer: 0.35,
   wMessage: 0.25,
+  wProfile: 0.5,
+  answerRatio: 1.6,
 };
 
 interface Doc {
   key: string; // entry id or oos:<group>
-  kind: "phrasing" | "message" | "answer";
+  kind: "phrasing" | "message" | "answer" | "profile";
   tokens: string[];
   tf: Map<string, number>;
   len: number;
@@ -51,6 +55,7 @@ export interface Candidate {
   char: number;
   message: number;
   answer: number;
+  profile: number;
 }
 
 export interface MatchResult {
@@ -97,6 +102,11 @@ export class Matcher {
   private avgLen = 1;
   private messageHeads: { id: string; head: string; grams: Set<string> }[] = [];
   private places: { name: string; region: Region | "other" }[] = [];
+  private profiles = new Map<string, string[]>();
+  // Entry-level documents: every phrasing of an entry as one bag of tokens (BM25 over entries).
+  private profileDocs: { key: string; tf: Map<string, number>; len: number; phrasingTf: Map<string, number>[] }[] = [];
+  private pdf = new Map<string, number>();
+  private pAvgLen = 1;
 
   constructor(readonly knowledge: Knowledge, readonly config: MatcherConfig = DEFAULT_CONFIG, normalizer?: Normalizer) {
     this.norm = normalizer ?? createNormalizer(knowledge.lexicon, knowledge.dictPath);
@@ -117,13 +127,41 @@ export class Matcher {
       }
       const answer = [e.answer, ...Object.values(e.variants ?? {})].join("\n");
       add(e.id, "answer", answer);
+      this.profiles.set(e.id, [e.title, ...e.phrasings]);
     }
-    for (const g of knowledge.outOfScope.groups) g.phrasings.forEach((p) => add(OOS_PREFIX + g.name, "phrasing", p));
+    for (const g of knowledge.outOfScope.groups) {
+      g.phrasings.forEach((p) => add(OOS_PREFIX + g.name, "phrasing", p));
+      this.profiles.set(OOS_PREFIX + g.name, g.phrasings);
+    }
+    this.buildProfiles();
     for (const [region, names] of Object.entries(knowledge.lexicon.places)) {
       for (const name of names) this.places.push({ name, region: region as Region | "other" });
     }
     this.places.sort((a, b) => b.name.length - a.name.length);
     this.reindex();
+  }
+
+  private buildProfiles(): void {
+    for (const [key, texts] of this.profiles) {
+      const phrasingTf = texts.map((t) => counts(this.norm.tokens(this.norm.clean(t))));
+      const tf = new Map<string, number>();
+      for (const m of phrasingTf) for (const [t] of m) tf.set(t, (tf.get(t) ?? 0) + 1); // document frequency within the entry
+      let len = 0;
+      for (const v of tf.values()) len += v;
+      this.profileDocs.push({ key, tf, len, phrasingTf });
+    }
+    let total = 0;
+    for (const d of this.profileDocs) {
+      total += d.len;
+      for (const t of d.tf.keys()) this.pdf.set(t, (this.pdf.get(t) ?? 0) + 1);
+    }
+    this.pAvgLen = total / Math.max(1, this.profileDocs.length);
+  }
+
+  private pidf(t: string): number {
+    const n = this.profileDocs.length;
+    const df = this.pdf.get(t) ?? 0;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   private reindex(): void {
@@ -186,7 +224,7 @@ export class Matcher {
     const best = new Map<string, Candidate>();
     const get = (id: string) => {
       let c = best.get(id);
-      if (!c) { c = { id, score: 0, bm25: 0, char: 0, message: 0, answer: 0 }; best.set(id, c); }
+      if (!c) { c = { id, score: 0, bm25: 0, char: 0, message: 0, answer: 0, profile: 0 }; best.set(id, c); }
       return c;
     };
     for (const d of this.docs) {
@@ -212,6 +250,22 @@ export class Matcher {
         c.char = Math.max(c.char, cos);
       }
     }
+    // Entry profiles: how much of the query the entry's phrasings cover, as a whole.
+    let pself = 0;
+    for (const [t] of qtf) pself += this.pidf(t);
+    pself = pself || 1;
+    for (const d of this.profileDocs) {
+      let bm = 0;
+      const left = exclude && d.key === exclude.id ? d.phrasingTf[exclude.phrasingIndex + 1] : undefined; // +1: title first
+      const len = left ? d.len - [...left.values()].length : d.len;
+      for (const [t] of qtf) {
+        let f = d.tf.get(t) ?? 0;
+        if (left?.has(t)) f -= 1;
+        if (f <= 0) continue;
+        bm += (this.pidf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * len) / this.pAvgLen));
+      }
+      get(d.key).profile = Math.min(1, bm / pself);
+    }
     // A platform message's head pasted (or half-remembered) points at its entry.
     const flat = normalized.replace(/ /g, "");
     for (const h of this.messageHeads) {
@@ -225,7 +279,8 @@ export class Matcher {
     const candidates = [...best.values()];
     for (const c of candidates) {
       const lexical = cfg.wBm25 * c.bm25 + cfg.wChar * c.char;
-      c.score = lexical + cfg.wAnswer * Math.max(0, c.answer - lexical) + cfg.wMessage * c.message;
+      const base = (1 - cfg.wProfile) * lexical + cfg.wProfile * c.profile;
+      c.score = base + cfg.wAnswer * Math.max(0, c.answer - base) + cfg.wMessage * c.message;
     }
     candidates.sort((a, b) => b.score - a.score);
     return { candidates, normalized, tokens };
@@ -256,7 +311,8 @@ export class Matcher {
     }
     const second = inScope[1];
     const margin = first.score - (second?.score ?? 0);
-    if (first.score >= cfg.answerMin && margin >= cfg.answerMargin) {
+    const ratio = first.score / Math.max(1e-6, second?.score ?? 0);
+    if (first.score >= cfg.answerMin && (margin >= cfg.answerMargin || ratio >= cfg.answerRatio)) {
       return { band: "answer", id: first.id, offered: [], confidence: first.score };
     }
     if (first.score < cfg.clarifyMin) return { band: "decline", id: null, offered: [], confidence: first.score };

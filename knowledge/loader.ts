@@ -7,7 +7,8 @@ import type { z } from "zod";
 import { entrySchema, outOfScopeSchema, KNOWN_IDS, type Entry, type OutOfScope } from "./schema.ts";
 import { lexiconSchema, type Lexicon } from "./lexicon.ts";
 
-export const KNOWLEDGE_DIR = fileURLToPath(new URL(".", import.meta.url));
+/** The knowledge directory: the repository's, unless HELPDESK_KNOWLEDGE_DIR points elsewhere. */
+export const KNOWLEDGE_DIR = process.env.HELPDESK_KNOWLEDGE_DIR || fileURLToPath(new URL(".", import.meta.url));
 
 export interface Problem {
   file: string;

@@ -1,0 +1,66 @@
+// Threshold study: scores the matcher alone on a labelled file and leave-one-out, for a grid of
+// answer thresholds. Run: npx tsx bench/tune.ts FILE [FILE…] [--dump]
+import { readFileSync } from "node:fs";
+import { sharedMatcher } from "../bot/assistant.ts";
+import { OOS_PREFIX, type MatcherConfig } from "../bot/matcher.ts";
+
+const files = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const dump = process.argv.includes("--dump");
+const m = sharedMatcher();
+if (process.env.CFG) Object.assign(m.config, JSON.parse(process.env.CFG));
+type Row = { q: string; expect: string | null; cands: { id: string; score: number }[] };
+const rows: Row[] = [];
+for (const f of files) {
+  for (const l of readFileSync(f, "utf8").split("\n")) {
+    if (!l.trim()) continue;
+    const o = JSON.parse(l);
+    const { candidates } = m.score(o.q);
+    rows.push({ q: o.q, expect: o.expect ?? null, cands: candidates.slice(0, 6).map((c) => ({ id: c.id, score: c.score })) });
+  }
+}
+const loo: Row[] = [];
+for (const e of m.knowledge.entries) e.phrasings.forEach((p, i) => {
+  const { candidates } = m.score(p, { id: e.id, phrasingIndex: i });
+  loo.push({ q: p, expect: e.id, cands: candidates.slice(0, 6).map((c) => ({ id: c.id, score: c.score })) });
+});
+
+function decide(cands: Row["cands"], c: Pick<MatcherConfig, "answerMin" | "answerMargin" | "clarifyMin" | "clarifyWindow" | "oosMargin" | "answerRatio">) {
+  const top = cands[0];
+  if (!top || top.score < c.clarifyMin) return { band: "decline", id: null as string | null, offered: [] as string[] };
+  const ins = cands.filter((x) => !x.id.startsWith(OOS_PREFIX));
+  const oos = cands.find((x) => x.id.startsWith(OOS_PREFIX));
+  if (!ins[0] || (oos && oos.score + c.oosMargin >= ins[0].score)) return { band: "decline", id: null, offered: [] };
+  const margin = ins[0].score - (ins[1]?.score ?? 0);
+  const ratio = ins[0].score / Math.max(1e-6, ins[1]?.score ?? 0);
+  if (ins[0].score >= c.answerMin && (margin >= c.answerMargin || ratio >= c.answerRatio)) return { band: "answer", id: ins[0].id, offered: [] };
+  const offered = ins.filter((x) => x.score >= ins[0].score - c.clarifyWindow && x.score >= c.clarifyMin).slice(0, 3).map((x) => x.id);
+  if (offered.length === 1 && ins[0].score >= c.answerMin) return { band: "answer", id: ins[0].id, offered: [] };
+  return { band: "clarify", id: null, offered };
+}
+function evaluate(rs: Row[], c: Parameters<typeof decide>[1]) {
+  let inS = 0, right = 0, offered = 0, wrong = 0, oos = 0, declined = 0;
+  for (const r of rs) {
+    const d = decide(r.cands, c);
+    if (r.expect === null) { oos++; if (d.id === null || d.id === "handoff.human") declined++; continue; }
+    inS++;
+    if (d.id === r.expect) right++;
+    else if (d.id === null && d.offered.includes(r.expect)) offered++;
+    else if (d.id !== null) wrong++;
+  }
+  const p = (a: number, b: number) => (b ? (100 * a) / b : 0).toFixed(1);
+  return { right: p(right, inS), resolved: p(right + offered, inS), wrong: p(wrong, inS), oos: p(declined, oos), wrongN: wrong };
+}
+const base = m.config;
+if (dump) {
+  for (const r of rows) {
+    const d = decide(r.cands, base);
+    const ok = d.id === r.expect ? "OK " : d.id === null && (r.expect === null || d.offered.includes(r.expect)) ? "CL " : "XX ";
+    if (ok !== "OK ") console.log(ok, r.expect, "|", r.cands.slice(0, 3).map((c) => `${c.id}:${c.score.toFixed(3)}`).join(" "), "|", r.q);
+  }
+}
+console.log("current", JSON.stringify(evaluate(rows, base)), "loo", JSON.stringify(evaluate(loo, base)));
+const grid = process.env.GRID ? JSON.parse(process.env.GRID) : { answerMin: [0.3, 0.34, 0.38, 0.42], answerMargin: [0.06, 0.08, 0.1, 0.12], answerRatio: [1.4, 1.6, 2] };
+for (const answerMin of grid.answerMin) for (const answerMargin of grid.answerMargin) for (const answerRatio of grid.answerRatio) {
+  const c = { ...base, answerMin, answerMargin, answerRatio };
+  console.log(answerMin, answerMargin, answerRatio, JSON.stringify(evaluate(rows, c)), "loo", JSON.stringify(evaluate(loo, c)));
+}

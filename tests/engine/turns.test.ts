@@ -1,0 +1,209 @@
+// Turn tables through the real engine (in-memory sessions, real sandbox platform in a temp dir).
+import { describe, it, expect, beforeEach, afterEach } from "vitest";
+import { mkdtempSync, rmSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEngine } from "../../bot/assistant.ts";
+import { createPlatform } from "../../adapters/platform/index.ts";
+import type { Engine } from "../../bot/engine.ts";
+import { ManualClock } from "../../bot/clock.ts";
+
+let dir: string;
+let engine: Engine;
+let clock: ManualClock;
+const text = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text).join("\n");
+
+async function open(): Promise<Engine> {
+  const platform = await createPlatform({ HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_SANDBOX_FIXED_CODE: "1" } as NodeJS.ProcessEnv);
+  return createEngine({ dataDir: join(dir, "data"), platform, clock });
+}
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "turns-"));
+  clock = new ManualClock();
+  engine = await open();
+});
+afterEach(async () => {
+  await engine.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const say = (t: string, extra: Record<string, unknown> = {}) => engine.turn({ channel: "cli", conversationId: "c1", userId: "u1", text: t, ...extra });
+
+describe("login trouble flow", () => {
+  it("answers first, asks which message, then gives that message's answer", async () => {
+    const r1 = await say("我登录不上去");
+    expect(r1.topic).toBe("login.cannot-login");
+    expect(r1.flow).toBe("login-trouble");
+    expect(r1.replies.at(-1)!.choices!.length).toBeGreaterThanOrEqual(4);
+    const r2 = await say("4");
+    expect(r2.topic).toBe("login.wrong-password");
+    expect(text(r2)).toContain("忘记登录密码");
+    expect(r2.flow).toBeNull();
+  });
+  it("takes the typed message instead of a number", async () => {
+    await say("登录不了");
+    const r = await say("它说您选择的登录角色未注册");
+    expect(r.topic).toBe("login.wrong-role");
+  });
+  it("cancels on a whole-message 算了, but not on a sentence containing it", async () => {
+    await say("登录不上");
+    const r = await say("算了");
+    expect(r.flow).toBeNull();
+    await say("登录不上");
+    const r2 = await say("我算了一下学时");
+    expect(text(r2)).not.toContain("已取消");
+  });
+});
+
+describe("title date helper", () => {
+  it("Tai'an, reviewed after 2021-05-01 → 评审通过之日", async () => {
+    await say("我是泰安的");
+    await say("职称评审通过时间怎么填");
+    await say("评审");
+    const r = await say("2023年6月");
+    expect(text(r)).toContain("评审通过之日");
+  });
+  it("Tai'an, reviewed before → 公布之日; May 2021 without a day asks for the day", async () => {
+    await say("泰安的 职称评审通过时间填哪天");
+    await say("1");
+    const r = await say("2021年5月");
+    expect(text(r)).toContain("哪一天");
+    const r2 = await say("2021.4.30");
+    expect(text(r2)).toContain("公布之日");
+  });
+  it("exam → 考试最后一天", async () => {
+    await say("枣庄的，职称评审通过时间写哪天");
+    const r = await say("考试");
+    expect(text(r)).toContain("考试最后一天");
+  });
+});
+
+describe("region", () => {
+  it("a place name alone is acknowledged and sets the region", async () => {
+    const r = await say("我是滕州的");
+    expect(r.topic).toBeNull();
+    expect(text(r)).toContain("枣庄市");
+    const r2 = await say("注册后去哪学习");
+    expect(r2.topic).toBe("hours.where-to-study");
+    expect(text(r2)).toContain("zzzj.yxlearning.com");
+    expect(text(r2)).not.toContain("sdta.yxlearning.com");
+  });
+  it("a place named in the question wins over the region known before", async () => {
+    await say("我是滕州的");
+    const r = await say("我爱人在泰安上班 她注册完在哪学");
+    expect(text(r)).toContain("sdta.yxlearning.com");
+  });
+  it("no region: both cities' variants and a question which city", async () => {
+    const r = await say("注册完在哪学习");
+    expect(text(r)).toContain("zzzj.yxlearning.com");
+    expect(text(r)).toContain("sdta.yxlearning.com");
+    expect(text(r)).toContain("哪个城市");
+    const r2 = await say("泰安");
+    expect(r2.topic).toBe("hours.where-to-study");
+    expect(text(r2)).not.toContain("zzzj.yxlearning.com");
+  });
+  it("Tai'an-only content reaches a Zaozhuang user, labelled", async () => {
+    await say("我是枣庄的");
+    const r = await say("没有主管部门的单位由谁托底管理");
+    expect(r.topic).toBe("special.responsibilities");
+    expect(text(r)).toContain("泰安市的说明");
+  });
+});
+
+describe("bands", () => {
+  it("declines out-of-scope questions and offers a person", async () => {
+    const r = await say("住房公积金怎么提取");
+    expect(r.topic).toBeNull();
+    expect(r.replies[0].choices).toEqual(["转人工"]);
+    const r2 = await say("1");
+    expect(r2.topic).toBe("handoff.human");
+  });
+  it("a number is ordinary input when no choices are pending", async () => {
+    const r = await say("3");
+    expect(r.topic).toBeNull();
+    expect(text(r)).not.toContain("已取消");
+  });
+});
+
+describe("acting flows", () => {
+  it("checks progress: a bad check digit is refused at once; 张明 is pending at his unit", async () => {
+    const r1 = await say("帮我查一下注册审核到哪了");
+    expect(r1.topic).toBe("action.check-progress");
+    const r2 = await say("370402198503122015");
+    expect(text(r2)).toContain("校验码");
+    await say("370402198503122013");
+    const r3 = await say("张明");
+    expect(text(r3)).toContain("枣庄市示例第一中学");
+    expect(text(r3)).toContain("2026-11-10");
+    expect(text(r3)).not.toMatch(/1380000000\d/);
+  });
+  it("withdraws with a code and an explicit yes, and the platform state changes once", async () => {
+    await say("帮我把注册申请撤回");
+    await say("370402198503122013");
+    const r = await say("张明");
+    expect(text(r)).toContain("138****0001");
+    await say("000000");
+    const r2 = await say("确认撤回");
+    expect(text(r2)).toContain("已撤回");
+    await say("帮我查一下审核进度");
+    await say("370402198503122013");
+    const r3 = await say("张明");
+    expect(text(r3)).toContain("撤回");
+  });
+  it("never keeps the one-time code or a typed password in the session", async () => {
+    await say("帮我撤回注册");
+    await say("370402198503122013");
+    await say("张明");
+    await say("000000");
+    await say("我的密码是Abc12345");
+    await engine.close();
+    const files = readdirSync(join(dir, "data", "sessions"));
+    const all = files.map((f) => readFileSync(join(dir, "data", "sessions", f), "utf8")).join("");
+    expect(all).not.toContain("000000");
+    expect(all).not.toContain("Abc12345");
+    expect(all).not.toContain("370402198503122013");
+    engine = await open();
+  });
+  it("in a group chat asks to continue privately", async () => {
+    const r = await say("帮我查一下审核进度", { isGroup: true, mentioned: true });
+    expect(text(r)).toContain("私聊");
+    expect(r.flow).toBeNull();
+  });
+});
+
+describe("sessions", () => {
+  it("a flow survives a restart of the process", async () => {
+    await say("职称评审通过时间怎么填");
+    await engine.close();
+    engine = await open();
+    const r = await say("考试");
+    expect(text(r)).toContain("考试最后一天");
+  });
+  it("an idle conversation expires and starts fresh without an error", async () => {
+    await say("登录不上");
+    clock.advance(31 * 60 * 1000);
+    const r = await say("2");
+    expect(r.flow).toBeNull();
+    expect(r.topic).toBeNull();
+  });
+  it("a corrupt session file affects only that conversation", async () => {
+    await say("你好");
+    await engine.turn({ channel: "cli", conversationId: "c2", userId: "u2", text: "登录不上" });
+    await engine.close();
+    const sessDir = join(dir, "data", "sessions");
+    // Break c1's file; the other conversation must keep its flow.
+    const a = createHash("sha256").update("cli:c1:u1").digest("hex").slice(0, 32) + ".json";
+    writeFileSync(join(sessDir, a), "{not json");
+    engine = await open();
+    const r1 = await say("你好");
+    expect(r1.replies.length).toBeGreaterThan(0);
+    const r2 = await engine.turn({ channel: "cli", conversationId: "c2", userId: "u2", text: "4" });
+    expect(readdirSync(sessDir).some((f) => f.includes(".corrupt-"))).toBe(true);
+    expect(r2.topic).toBe("login.wrong-password");
+  });
+  it("turns of one conversation run one at a time", async () => {
+    const [a, b] = await Promise.all([say("登录不上"), say("4")]);
+    expect(a.flow).toBe("login-trouble");
+    expect(b.topic).toBe("login.wrong-password");
+  });
+});
