@@ -51,12 +51,30 @@ function evaluate(rs: Row[], c: Parameters<typeof decide>[1]) {
   return { right: p(right, inS), resolved: p(right + offered, inS), wrong: p(wrong, inS), oos: p(declined, oos), wrongN: wrong };
 }
 const base = m.config;
-if (dump) {
+if (process.env.DUMP_BANDS) {
   for (const r of rows) {
     const d = decide(r.cands, base);
     const ok = d.id === r.expect ? "OK " : d.id === null && (r.expect === null || d.offered.includes(r.expect)) ? "CL " : "XX ";
     if (ok !== "OK ") console.log(ok, r.expect, "|", r.cands.slice(0, 3).map((c) => `${c.id}:${c.score.toFixed(3)}`).join(" "), "|", r.q);
   }
+}
+// The real decision (other systems, several questions in one) for the current configuration.
+{
+  let inS = 0, right = 0, offered = 0, wrong = 0, oos = 0, declined = 0;
+  for (const f of files) for (const l of readFileSync(f, "utf8").split("\n")) {
+    if (!l.trim()) continue;
+    const o = JSON.parse(l);
+    const r = m.match(o.q);
+    const exp = o.expect ?? null;
+    if (exp === null) { oos++; if (r.id === null || r.id === "handoff.human") declined++; else if (dump) console.log("OOS-ANSWERED", r.id, "|", o.q); continue; }
+    inS++;
+    if (r.id === exp) right++;
+    else if (r.id === null && r.offered.includes(exp)) offered++;
+    else if (r.id !== null) { wrong++; if (dump) console.log("WRONG", exp, "got", r.id, "|", o.q); }
+    else if (dump) console.log(r.offered.length ? "CLARIFY-MISS" : "DECLINED", exp, r.offered.join(","), "|", o.q);
+  }
+  const p = (a: number, b: number) => (b ? (100 * a) / b : 0).toFixed(1);
+  console.log("REAL", JSON.stringify({ right: p(right, inS), resolved: p(right + offered, inS), wrong: p(wrong, inS), oos: p(declined, oos) }));
 }
 console.log("current", JSON.stringify(evaluate(rows, base)), "loo", JSON.stringify(evaluate(loo, base)));
 const grid = process.env.GRID ? JSON.parse(process.env.GRID) : { answerMin: [0.3, 0.34, 0.38, 0.42], answerMargin: [0.06, 0.08, 0.1, 0.12], answerRatio: [1.4, 1.6, 2] };

@@ -91,6 +91,9 @@ function counts(xs: string[]): Map<string, number> {
   return m;
 }
 
+// A query without content words ("在吗") is judged by its characters alone.
+const cosCharOnly = (dot: number, qn: number, dn: number) => dot / (qn * dn);
+
 const K1 = 1.2;
 const B = 0.6;
 
@@ -240,7 +243,7 @@ export class Matcher {
         const dc = d.grams.get(g);
         if (dc) dot += c * dc * this.gidf(g) ** 2;
       }
-      const bmN = Math.min(1, bm / self);
+      const bmN = tokens.length ? Math.min(1, bm / self) : cosCharOnly(dot, qnorm, d.gramNorm);
       const cos = dot / (qnorm * d.gramNorm);
       const c = get(d.key);
       if (d.kind === "answer") {
@@ -264,7 +267,7 @@ export class Matcher {
         if (f <= 0) continue;
         bm += (this.pidf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * len) / this.pAvgLen));
       }
-      get(d.key).profile = Math.min(1, bm / pself);
+      get(d.key).profile = tokens.length ? Math.min(1, bm / pself) : get(d.key).char;
     }
     // A platform message's head pasted (or half-remembered) points at its entry.
     const flat = normalized.replace(/ /g, "");
@@ -286,17 +289,47 @@ export class Matcher {
     return { candidates, normalized, tokens };
   }
 
+  /** Another system or app the question is about, unless it also names our platform. */
+  otherSystem(normalized: string): string | undefined {
+    const flat = normalized.replace(/ /g, "");
+    if (this.knowledge.lexicon.our_platform.some((w) => flat.includes(w))) return undefined;
+    return this.knowledge.lexicon.other_systems.find((w) => flat.includes(w.toLowerCase()));
+  }
+
   /** The band and what to answer or offer. */
   match(text: string, exclude?: { id: string; phrasingIndex: number }): MatchResult {
     const { candidates, normalized, tokens } = this.score(text, exclude);
     const place = this.findPlace(text);
-    const res = this.decide(candidates);
-    const out: MatchResult = { ...res, candidates: candidates.slice(0, 8), normalized, tokens, place };
-    if (out.band === "answer" && out.id) {
-      const second = this.secondQuestion(text, out.id);
-      if (second) { out.secondary = second; out.offered = [second]; }
+    const other = this.otherSystem(normalized);
+    if (other) {
+      return { band: "decline", id: null, offered: [], confidence: 1, outOfScope: `other-system:${other}`, candidates: candidates.slice(0, 8), normalized, tokens, place };
     }
+    const res = this.decide(candidates);
+    let secondary: string | undefined;
+    const parts = this.parts(text);
+    if (res.band === "answer" && res.id) {
+      secondary = this.confidentPart(parts, [res.id]);
+    }
+    const out: MatchResult = { ...res, candidates: candidates.slice(0, 8), normalized, tokens, place };
+    if (secondary) { out.secondary = secondary; out.offered = [secondary]; }
     return out;
+  }
+
+  /** Clauses of a message that may each be a question. */
+  private parts(text: string): string[] {
+    return text.split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/).flatMap((s) => s.split(/[，,\s]+/).length > 1 ? [s, ...s.split(/[，,\s]+/)] : [s])
+      .map((s) => s.trim()).filter((s) => [...s].length >= 5);
+  }
+
+  /** The first clause that is confidently about an entry not in `skip`. */
+  private confidentPart(parts: string[], skip: string[]): string | undefined {
+    if (parts.length < 2) return undefined;
+    for (const p of parts) {
+      const { candidates } = this.score(p);
+      const r = this.decide(candidates);
+      if (r.band === "answer" && r.id && !skip.includes(r.id) && !r.id.startsWith("smalltalk.")) return r.id;
+    }
+    return undefined;
   }
 
   private decide(candidates: Candidate[]): Pick<MatchResult, "band" | "id" | "offered" | "confidence" | "outOfScope"> {
@@ -319,18 +352,6 @@ export class Matcher {
     const offered = inScope.filter((c) => c.score >= first.score - cfg.clarifyWindow && c.score >= cfg.clarifyMin).slice(0, 3).map((c) => c.id);
     if (offered.length === 1 && first.score >= cfg.answerMin) return { band: "answer", id: first.id, offered: [], confidence: first.score };
     return { band: "clarify", id: null, offered, confidence: first.score };
-  }
-
-  /** A second question in the same message: a segment that is confidently about another entry. */
-  private secondQuestion(text: string, mainId: string): string | undefined {
-    const parts = text.split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/).map((s) => s.trim()).filter((s) => [...s].length >= 5);
-    if (parts.length < 2) return undefined;
-    for (const p of parts) {
-      const { candidates } = this.score(p);
-      const r = this.decide(candidates);
-      if (r.band === "answer" && r.id && r.id !== mainId && !r.id.startsWith("smalltalk.")) return r.id;
-    }
-    return undefined;
   }
 
   entry(id: string): LoadedEntry | undefined {

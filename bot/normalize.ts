@@ -86,6 +86,8 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string): Normalizer
 
   function normalize(text: string): string {
     let s = text.normalize("NFKC");
+    // Personal numbers carry no topic: an ID number (maybe masked) or a phone becomes its name.
+    s = s.replace(/(?<![\d*])\d[\d*]{13,16}[\dxX](?![\d*])/g, " 身份证号 ").replace(/(?<!\d)1[3-9]\d[\d*]{4}\d{4}(?!\d)/g, " 手机号 ");
     s = toSimplified(s).toLowerCase();
     s = s.replace(SEPARATORS, " ");
     s = s.replace(variantRe, (m) => surface.get(m) ?? m);

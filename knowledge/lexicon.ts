@@ -6,6 +6,10 @@ export const lexiconSchema = z.strictObject({
   synonyms: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)),
   domain_words: z.array(z.string().min(1)),
   fillers: z.array(z.string().min(1)),
+  /** Other systems and apps: a question about them is not ours, unless it also names our platform. */
+  other_systems: z.array(z.string().min(1)).default([]),
+  /** Words that name our platform and keep a question in scope. */
+  our_platform: z.array(z.string().min(1)).default([]),
   places: z.strictObject({
     zaozhuang: z.array(z.string().min(1)).min(1),
     taian: z.array(z.string().min(1)).min(1),

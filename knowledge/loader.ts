@@ -53,7 +53,8 @@ function parseFile<S extends z.ZodType>(path: string, display: string, schema: S
   const src = readFileSync(path, "utf8");
   const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {
-    for (const e of doc.errors) problems.push({ file: display, line: lc.linePos(e.pos[0]).line, message: e.message.split("\n")[0] });
+    // The first errors locate the damage; the rest are usually its echoes.
+    for (const e of doc.errors.slice(0, 3)) problems.push({ file: display, line: lc.linePos(e.pos[0]).line, message: e.message.split("\n")[0] });
     return null;
   }
   const res = schema.safeParse(doc.toJS());

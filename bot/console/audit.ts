@@ -1,0 +1,36 @@
+// Every agent action, one JSON line each, personal numbers masked before they are written.
+import { maskPersonal } from "../mask.ts";
+import { JsonlFile } from "./jsonl.ts";
+
+export interface AuditRecord {
+  at: number;
+  /** Agent name, or "-" before sign-in, or "cli". */
+  who: string;
+  action: string;
+  target?: string;
+  detail?: string;
+  ip?: string;
+  ok: boolean;
+}
+
+export class AuditLog {
+  private file: JsonlFile<AuditRecord>;
+  constructor(path: string, log?: (line: string) => void) { this.file = new JsonlFile(path, log); }
+
+  write(r: AuditRecord): Promise<void> {
+    const clean: AuditRecord = { ...r };
+    if (clean.target) clean.target = maskPersonal(clean.target).slice(0, 200);
+    if (clean.detail) clean.detail = maskPersonal(clean.detail).slice(0, 500);
+    return this.file.append(clean);
+  }
+
+  /** The newest records first. */
+  recent(limit = 200, filter?: { who?: string; action?: string }): AuditRecord[] {
+    let all = this.file.readAll();
+    if (filter?.who) all = all.filter((r) => r.who === filter.who);
+    if (filter?.action) all = all.filter((r) => r.action.startsWith(filter.action!));
+    return all.slice(-limit).reverse();
+  }
+
+  flush(): Promise<void> { return this.file.flush(); }
+}
