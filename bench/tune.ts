@@ -24,15 +24,14 @@ for (const e of m.knowledge.entries) e.phrasings.forEach((p, i) => {
   loo.push({ q: p, expect: e.id, cands: candidates.slice(0, 6).map((c) => ({ id: c.id, score: c.score })) });
 });
 
-function decide(cands: Row["cands"], c: Pick<MatcherConfig, "answerMin" | "answerMargin" | "clarifyMin" | "clarifyWindow" | "oosMargin" | "answerRatio">) {
+function decide(cands: Row["cands"], c: Pick<MatcherConfig, "answerMin" | "answerMargin" | "clarifyMin" | "clarifyWindow" | "oosMargin">) {
   const top = cands[0];
   if (!top || top.score < c.clarifyMin) return { band: "decline", id: null as string | null, offered: [] as string[] };
   const ins = cands.filter((x) => !x.id.startsWith(OOS_PREFIX));
   const oos = cands.find((x) => x.id.startsWith(OOS_PREFIX));
   if (!ins[0] || (oos && oos.score + c.oosMargin >= ins[0].score)) return { band: "decline", id: null, offered: [] };
   const margin = ins[0].score - (ins[1]?.score ?? 0);
-  const ratio = ins[0].score / Math.max(1e-6, ins[1]?.score ?? 0);
-  if (ins[0].score >= c.answerMin && (margin >= c.answerMargin || ratio >= c.answerRatio)) return { band: "answer", id: ins[0].id, offered: [] };
+  if (ins[0].score >= c.answerMin && margin >= c.answerMargin) return { band: "answer", id: ins[0].id, offered: [] };
   const offered = ins.filter((x) => x.score >= ins[0].score - c.clarifyWindow && x.score >= c.clarifyMin).slice(0, 3).map((x) => x.id);
   if (offered.length === 1 && ins[0].score >= c.answerMin) return { band: "answer", id: ins[0].id, offered: [] };
   return { band: "clarify", id: null, offered };
@@ -77,8 +76,8 @@ if (process.env.DUMP_BANDS) {
   console.log("REAL", JSON.stringify({ right: p(right, inS), resolved: p(right + offered, inS), wrong: p(wrong, inS), oos: p(declined, oos) }));
 }
 console.log("current", JSON.stringify(evaluate(rows, base)), "loo", JSON.stringify(evaluate(loo, base)));
-const grid = process.env.GRID ? JSON.parse(process.env.GRID) : { answerMin: [0.3, 0.34, 0.38, 0.42], answerMargin: [0.06, 0.08, 0.1, 0.12], answerRatio: [1.4, 1.6, 2] };
-for (const answerMin of grid.answerMin) for (const answerMargin of grid.answerMargin) for (const answerRatio of grid.answerRatio) {
-  const c = { ...base, answerMin, answerMargin, answerRatio };
-  console.log(answerMin, answerMargin, answerRatio, JSON.stringify(evaluate(rows, c)), "loo", JSON.stringify(evaluate(loo, c)));
+const grid = process.env.GRID ? JSON.parse(process.env.GRID) : { answerMin: [0.3, 0.34, 0.38, 0.42], answerMargin: [0.06, 0.08, 0.1, 0.12] };
+for (const answerMin of grid.answerMin) for (const answerMargin of grid.answerMargin) {
+  const c = { ...base, answerMin, answerMargin };
+  console.log(answerMin, answerMargin, JSON.stringify(evaluate(rows, c)), "loo", JSON.stringify(evaluate(loo, c)));
 }

@@ -20,7 +20,6 @@ export interface MatcherConfig {
   wAnswer: number;
   wMessage: number;
   wProfile: number;  // weight of the entry-level profile (all phrasings as one document)
-  answerRatio: number; // or: top at least this many times the runner-up
 }
 export const DEFAULT_CONFIG: MatcherConfig = {
   answerMin: 0.42,
@@ -33,7 +32,6 @@ export const DEFAULT_CONFIG: MatcherConfig = {
   wAnswer: 0.35,
   wMessage: 0.25,
   wProfile: 0.5,
-  answerRatio: 1.6,
 };
 
 interface Doc {
@@ -113,8 +111,12 @@ export class Matcher {
 
   constructor(readonly knowledge: Knowledge, readonly config: MatcherConfig = DEFAULT_CONFIG, normalizer?: Normalizer) {
     this.norm = normalizer ?? createNormalizer(knowledge.lexicon, knowledge.dictPath);
+    for (const [region, names] of Object.entries(knowledge.lexicon.places)) {
+      for (const name of names) this.places.push({ name, region: region as Region | "other" });
+    }
+    this.places.sort((a, b) => b.name.length - a.name.length);
     const add = (key: string, kind: Doc["kind"], text: string, phrasingIndex?: number) => {
-      const n = this.norm.clean(text);
+      const n = this.topicText(text);
       const tokens = this.norm.tokens(n);
       const grams = counts(bigrams(n));
       this.docs.push({ key, kind, tokens, tf: counts(tokens), len: tokens.length, grams, gramNorm: 0, phrasingIndex });
@@ -137,16 +139,12 @@ export class Matcher {
       this.profiles.set(OOS_PREFIX + g.name, g.phrasings);
     }
     this.buildProfiles();
-    for (const [region, names] of Object.entries(knowledge.lexicon.places)) {
-      for (const name of names) this.places.push({ name, region: region as Region | "other" });
-    }
-    this.places.sort((a, b) => b.name.length - a.name.length);
     this.reindex();
   }
 
   private buildProfiles(): void {
     for (const [key, texts] of this.profiles) {
-      const phrasingTf = texts.map((t) => counts(this.norm.tokens(this.norm.clean(t))));
+      const phrasingTf = texts.map((t) => counts(this.norm.tokens(this.topicText(t))));
       const tf = new Map<string, number>();
       for (const m of phrasingTf) for (const [t] of m) tf.set(t, (tf.get(t) ?? 0) + 1); // document frequency within the entry
       let len = 0;
@@ -211,8 +209,16 @@ export class Matcher {
   }
 
   /** Scores every entry (and out-of-scope group) for a question. */
+  /** Normalised text without place names: the region is handled apart from the topic. */
+  private topicText(text: string): string {
+    let n = this.norm.clean(text);
+    for (const p of this.places) if (n.includes(p.name)) n = n.split(p.name).join(" ");
+    n = n.replace(/(?:这边|那边|这里|地区)/g, " ").replace(/\s+/g, " ").trim();
+    return n || this.norm.clean(text);
+  }
+
   score(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[] } {
-    const normalized = this.norm.clean(text);
+    const normalized = this.topicText(text);
     const tokens = this.norm.tokens(normalized);
     const qtf = counts(tokens);
     // BM25 of the query against a document equal to itself: the scale for normalising.
@@ -344,8 +350,7 @@ export class Matcher {
     }
     const second = inScope[1];
     const margin = first.score - (second?.score ?? 0);
-    const ratio = first.score / Math.max(1e-6, second?.score ?? 0);
-    if (first.score >= cfg.answerMin && (margin >= cfg.answerMargin || ratio >= cfg.answerRatio)) {
+    if (first.score >= cfg.answerMin && margin >= cfg.answerMargin) {
       return { band: "answer", id: first.id, offered: [], confidence: first.score };
     }
     if (first.score < cfg.clarifyMin) return { band: "decline", id: null, offered: [], confidence: first.score };

@@ -1,0 +1,136 @@
+// The project's regression set (knowledge/regression.jsonl: {q, expect, region?} per line) and
+// the figures a knowledge change is judged by: the leave-one-out outcome of every phrasing and
+// the outcome of every regression question. Both are kept per item so a change can be refused
+// with the items it breaks named.
+import { readFileSync } from "node:fs";
+import type { Knowledge } from "../../knowledge/loader.ts";
+import { Matcher } from "../matcher.ts";
+import { createEngine } from "../assistant.ts";
+import type { Region } from "../types.ts";
+
+export type Outcome = "right" | "clarified" | "wrong" | "declined";
+
+export interface RegressionLine { q: string; expect: string | null; region: Region | null; line: number }
+
+export function readRegression(file: string): { lines: RegressionLine[]; problems: string[] } {
+  let text = "";
+  try { text = readFileSync(file, "utf8"); } catch { return { lines: [], problems: [`${file}: missing`] }; }
+  const lines: RegressionLine[] = [];
+  const problems: string[] = [];
+  text.split("\n").forEach((l, i) => {
+    if (!l.trim()) return;
+    try {
+      const v = JSON.parse(l) as { q?: unknown; expect?: unknown; region?: unknown };
+      if (typeof v.q !== "string" || !v.q.trim()) throw new Error("q must be a non-empty string");
+      if (v.expect !== null && typeof v.expect !== "string") throw new Error("expect must be an id or null");
+      const region = v.region === "zaozhuang" || v.region === "taian" ? v.region : null;
+      lines.push({ q: v.q, expect: v.expect, region, line: i + 1 });
+    } catch (err) {
+      problems.push(`${file}:${i + 1}: ${(err as Error).message}`);
+    }
+  });
+  return { lines, problems };
+}
+
+export interface Tally { total: number; right: number; clarified: number; wrong: number; declined: number }
+const tally = (os: Iterable<Outcome>): Tally => {
+  const t: Tally = { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 };
+  for (const o of os) { t.total++; t[o]++; }
+  return t;
+};
+
+export interface FigureSet {
+  loo: Tally;
+  regression: Tally;
+  /** Outcome per phrasing, keyed "id\u0000phrasing". */
+  looItems: Map<string, Outcome>;
+  regressionItems: { line: RegressionLine; outcome: Outcome; got: string | null }[];
+}
+
+/** The leave-one-out figure with per-phrasing outcomes (the same rules as knowledge/check.ts). */
+export function looOutcomes(knowledge: Knowledge, matcher: Matcher): Map<string, Outcome> {
+  const out = new Map<string, Outcome>();
+  for (const e of knowledge.entries) {
+    e.phrasings.forEach((p, i) => {
+      const m = matcher.match(p, { id: e.id, phrasingIndex: i });
+      let o: Outcome;
+      if (m.band === "answer" && m.id === e.id) o = "right";
+      else if (m.band === "answer" && m.id) o = "wrong";
+      else if (m.band === "clarify" && m.offered.includes(e.id)) o = "clarified";
+      else o = "declined";
+      out.set(`${e.id}\u0000${p}`, o);
+    });
+  }
+  return out;
+}
+
+/** Each regression question in a fresh conversation of an engine with no logs attached. */
+export async function regressionOutcomes(lines: RegressionLine[], matcher: Matcher): Promise<FigureSet["regressionItems"]> {
+  const engine = createEngine({ matcher }); // in-memory sessions, no onTurn, no hand-off port
+  const out: FigureSet["regressionItems"] = [];
+  for (const [i, line] of lines.entries()) {
+    const r = await engine.turn({ channel: "eval", conversationId: `regression-${i}`, userId: "regression", text: line.q }, { region: line.region });
+    let outcome: Outcome;
+    if (line.expect === null) outcome = r.topic === null ? (r.offered.length ? "clarified" : "right") : "wrong";
+    else if (r.topic === line.expect) outcome = "right";
+    else if (r.topic) outcome = "wrong";
+    else if (r.offered.includes(line.expect)) outcome = "clarified";
+    else outcome = "declined";
+    out.push({ line, outcome, got: r.topic });
+  }
+  return out;
+}
+
+export async function computeFigures(knowledge: Knowledge, regression: RegressionLine[], matcher = new Matcher(knowledge)): Promise<FigureSet> {
+  const looItems = looOutcomes(knowledge, matcher);
+  const regressionItems = await regressionOutcomes(regression, matcher);
+  return { loo: tally(looItems.values()), regression: tally(regressionItems.map((x) => x.outcome)), looItems, regressionItems };
+}
+
+export interface FigureSummary { loo: Tally & { rightPct: number }; regression: Tally & { rightPct: number } }
+const pct = (n: number, d: number) => (d ? Math.round((1000 * n) / d) / 10 : 0);
+export const summarize = (f: FigureSet): FigureSummary => ({
+  loo: { ...f.loo, rightPct: pct(f.loo.right, f.loo.total) },
+  regression: { ...f.regression, rightPct: pct(f.regression.right, f.regression.total) },
+});
+
+export interface Verdict {
+  ok: boolean;
+  /** Why it was refused, in the words the console shows. */
+  reasons: string[];
+  /** Items that were right before and are not after. */
+  broken: { kind: "phrasing" | "regression"; text: string; expect: string | null; was: Outcome; now: Outcome; got?: string | null }[];
+}
+
+/**
+ * A change may not lower the figures. Leave-one-out is compared over the phrasings that existed
+ * before, so a new phrasing that is hard to recover when left out does not count against the
+ * change; the regression set is compared line by line.
+ */
+export function judge(before: FigureSet, after: FigureSet): Verdict {
+  const reasons: string[] = [];
+  const broken: Verdict["broken"] = [];
+  let rb = 0, ra = 0, wb = 0, wa = 0;
+  for (const [k, was] of before.looItems) {
+    const now = after.looItems.get(k);
+    if (!now) continue;
+    if (was === "right") rb++;
+    if (now === "right") ra++;
+    if (was === "wrong") wb++;
+    if (now === "wrong") wa++;
+    if (was === "right" && now !== "right") {
+      const [id, text] = k.split("\u0000");
+      broken.push({ kind: "phrasing", text, expect: id, was, now });
+    }
+  }
+  if (ra < rb) reasons.push(`留一法：原有问法答对的数量从 ${rb} 降到 ${ra}`);
+  if (wa > wb) reasons.push(`留一法：原有问法答错的数量从 ${wb} 升到 ${wa}`);
+  const n = Math.min(before.regressionItems.length, after.regressionItems.length);
+  for (let i = 0; i < n; i++) {
+    const b = before.regressionItems[i], a = after.regressionItems[i];
+    if (b.outcome === "right" && a.outcome !== "right") broken.push({ kind: "regression", text: a.line.q, expect: a.line.expect, was: b.outcome, now: a.outcome, got: a.got });
+  }
+  if (after.regression.right < before.regression.right) reasons.push(`回归集：答对 ${before.regression.right} → ${after.regression.right}（共 ${after.regression.total} 条）`);
+  if (after.regression.wrong > before.regression.wrong) reasons.push(`回归集：答错 ${before.regression.wrong} → ${after.regression.wrong}`);
+  return { ok: reasons.length === 0, reasons, broken: broken.slice(0, 30) };
+}
