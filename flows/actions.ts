@@ -34,7 +34,7 @@ export const checkProgress: FlowDef<IdentifyState> = {
 };
 
 // ---------------------------------------------------------------- withdraw
-interface WithdrawState extends IdentifyState { key?: string; code?: string; unitName?: string }
+interface WithdrawState extends IdentifyState { key?: string; unitName?: string }
 const CONFIRM = ["确认撤回", "不撤回"];
 
 export const withdraw: FlowDef<WithdrawState> = {
@@ -59,26 +59,28 @@ export const withdraw: FlowDef<WithdrawState> = {
       if (r.state !== "pending") {
         return { replies: [{ text: `只有待审核的注册才能撤回。${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
       }
-      const next = { ...state, step: "send-code", unitName: r.unit.name };
-      return { replies: [{ text: `将要撤回的是：您在“${r.unit.name}”的待审核注册申请（${ROLE_NAME[r.role] ?? r.role}）。撤回后可以选择正确的单位重新注册。`, topic: T }], state: next, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "withdraw" } };
-    }
-    if (state.step === "send-code") {
-      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
-      if (!res.ok) return failed(state, T);
-      const phone = (res.data as { maskedPhone: string }).maskedPhone;
-      return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
-    }
-    if (state.step === "code") {
-      const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
-      if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
-      const next = { ...state, step: "confirm", code: m[1], expectSecret: false, key: ctx.newKey() };
-      return { replies: [ask(`最后确认：撤回您在“${state.unitName}”的待审核注册申请？撤回后需要重新注册。`, CONFIRM, T)], state: next, status: "waiting", topic: T, secretInput: true };
+      return {
+        replies: [ask(`将要撤回的是：您在“${r.unit.name}”的待审核注册申请（${ROLE_NAME[r.role] ?? r.role}）。撤回后需要选择正确的单位重新注册。确认撤回吗？确认后我会给您注册时的手机发送验证码。`, CONFIRM, T)],
+        state: { ...state, step: "confirm", unitName: r.unit.name }, status: "waiting", topic: T,
+      };
     }
     if (state.step === "confirm") {
       const i = picked(input, CONFIRM) ?? (/^(确认|是|是的|对|好|好的|确定|yes|撤回)/i.test(text) ? 0 : /^(不|否|no)/i.test(text) ? 1 : undefined);
       if (i === 1) return { replies: [{ text: "好的，没有撤回，您的注册申请保持不变。", topic: T }], state, status: "done", topic: T };
       if (i !== 0) return { replies: [], state, status: "waiting", unhandled: true };
-      return { replies: [], state: { ...state, step: "withdrawing" }, status: "waiting", request: { op: "withdraw", idNumber: state.idNumber!, code: state.code!, idempotencyKey: state.key! } };
+      return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "withdraw" } };
+    }
+    if (state.step === "send-code") {
+      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
+      if (!res.ok) return failed(state, T);
+      const phone = (res.data as { maskedPhone: string }).maskedPhone;
+      return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码，输入后立即撤回。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+    }
+    if (state.step === "code") {
+      const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
+      if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
+      // The code goes into the request only, never into the stored state.
+      return { replies: [], state: { ...state, step: "withdrawing", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "withdraw", idNumber: state.idNumber!, code: m[1], idempotencyKey: state.key! } };
     }
     if (state.step === "withdrawing") {
       if (!res) return { replies: [], state, status: "waiting", unhandled: true };
@@ -96,7 +98,7 @@ export const withdraw: FlowDef<WithdrawState> = {
 
 // ---------------------------------------------------------------- transfer
 interface Unit { id: string; name: string; role: string }
-interface TransferState extends IdentifyState { key?: string; code?: string; from?: string; units?: Unit[]; to?: Unit }
+interface TransferState extends IdentifyState { key?: string; from?: string; units?: Unit[]; to?: Unit }
 const YESNO = ["确认提交", "先不提交"];
 const STATE_TEXT: Record<string, string> = {
   pending_out: "等待原单位管理员审核同意转出",
@@ -156,27 +158,27 @@ export const transfer: FlowDef<TransferState> = {
           break;
         }
         const to = state.units![i];
-        return { replies: [{ text: `新单位：${to.name}。`, topic: T }], state: { ...state, step: "send-code", to }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "transfer" } };
-      }
-      case "send-code": {
-        if (!res) break;
-        if (!res.ok) return failed(state, T);
-        const phone = (res.data as { maskedPhone: string }).maskedPhone;
-        return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
-      }
-      case "code": {
-        const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
-        if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
         return {
-          replies: [ask(`请确认：从“${state.from}”调往“${state.to!.name}”。提交后需要原单位管理员先审核同意转出，然后新单位管理员审核同意转入，才能调转成功。确认提交吗？`, YESNO, T)],
-          state: { ...state, step: "confirm", code: m[1], expectSecret: false, key: ctx.newKey() }, status: "waiting", topic: T, secretInput: true,
+          replies: [ask(`请确认：从“${state.from}”调往“${to.name}”。提交后需要原单位管理员先审核同意转出，然后新单位管理员审核同意转入，才能调转成功。确认提交吗？确认后我会给您注册时的手机发送验证码。`, YESNO, T)],
+          state: { ...state, step: "confirm", to }, status: "waiting", topic: T,
         };
       }
       case "confirm": {
         const i = picked(input, YESNO) ?? (/^(确认|是|是的|对|好|好的|确定|提交|yes)/i.test(text) ? 0 : /^(不|否|先不|no)/i.test(text) ? 1 : undefined);
         if (i === 1) return { replies: [{ text: "好的，没有提交调转申请。", topic: T }], state, status: "done", topic: T };
         if (i !== 0) break;
-        return { replies: [], state: { ...state, step: "starting" }, status: "waiting", request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code: state.code!, idempotencyKey: state.key! } };
+        return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "transfer" } };
+      }
+      case "send-code": {
+        if (!res) break;
+        if (!res.ok) return failed(state, T);
+        const phone = (res.data as { maskedPhone: string }).maskedPhone;
+        return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码，输入后立即提交调转申请。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+      }
+      case "code": {
+        const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
+        if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
+        return { replies: [], state: { ...state, step: "starting", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code: m[1], idempotencyKey: state.key! } };
       }
       case "starting": {
         if (!res) break;

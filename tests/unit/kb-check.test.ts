@@ -31,7 +31,7 @@ describe("kb check", () => {
     const src = readFileSync(f, "utf8").replace(/^answer: \|[\s\S]*?(?=^\w)/m, 'answer: ""\n');
     writeFileSync(f, src);
     const line = src.split("\n").findIndex((l) => l.startsWith("answer:")) + 1;
-    expect(problems()).toContain(`${join(dir, "entries", "password.forgot.yaml").replace(process.cwd() + "/", "")}:${line}: answer: must not be empty`);
+    expect(problems().join("\n")).toMatch(new RegExp(`password\\.forgot\\.yaml:${line}: answer: must not be empty`));
   });
   it("reports an unknown id and the missing one", () => {
     const f = file("staff.delete-account");
