@@ -3,6 +3,7 @@
 import * as OpenCC from "opencc-js";
 import { pinyin } from "pinyin-pro";
 import { cut, load, insertWord } from "nodejs-jieba";
+import { dirname, join } from "node:path";
 import type { Lexicon } from "../knowledge/lexicon.ts";
 
 const toSimplified = OpenCC.Converter({ from: "tw", to: "cn" });
@@ -26,7 +27,9 @@ function escapeRe(s: string): string {
 let jiebaLoaded = false;
 function loadJieba(dictPath: string, words: string[]): void {
   if (!jiebaLoaded) {
-    load({ dict: dictPath });
+    // Keyword extraction is unused: tiny IDF and stop-word files keep the load fast.
+    const dir = dirname(dictPath);
+    load({ dict: dictPath, idfDict: join(dir, "idf.tiny.utf8"), stopWordDict: join(dir, "stop.tiny.utf8") });
     jiebaLoaded = true;
   }
   for (const w of words) insertWord(w);

@@ -85,7 +85,12 @@ export function readKnowledge(dir = KNOWLEDGE_DIR): { knowledge: Knowledge | nul
     if (f.replace(/\.ya?ml$/, "") !== e.id) {
       problems.push({ file: show(path), line: lineOf(parsed.doc, parsed.lc, ["id"]), message: `file name should be ${e.id}.yaml` });
     }
-    const phrasingLines = e.phrasings.map((_, i) => lineOf(parsed.doc, parsed.lc, ["phrasings", i]));
+    // Straight from the sequence's items: one lookup per phrasing would re-walk the document.
+    const seq = parsed.doc.get("phrasings", true) as { items?: { range?: [number, number, number] }[] } | undefined;
+    const phrasingLines = e.phrasings.map((_, i) => {
+      const r = seq?.items?.[i]?.range;
+      return r ? parsed.lc.linePos(r[0]).line : 1;
+    });
     entries.push({ ...e, file: show(path), phrasingLines });
   }
 

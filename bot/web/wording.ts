@@ -1,0 +1,53 @@
+// Fixed wording of the channels (widget, WeChat, Bot Framework). The engine's own sentences
+// stay in bot/wording.ts.
+import { W } from "../wording.ts";
+
+/** Replaces the "reply with a number" tails where a channel shows buttons instead. */
+export const BUTTON_TAILS: Array<[string, string]> = [
+  ["请回复序号，或直接输入。", "请点击下面的按钮选择，或直接输入。"],
+  [W.clarifyTail, "请点击下面的按钮选择；如果都不是，请换个说法再问，或点击“转人工”。"],
+  [W.secondaryLead, "您还问到了另一个问题，需要的话点击下面的按钮："],
+];
+
+/** What the widget shows; sent to the browser with widget.js. */
+export const WIDGET_WORDING = {
+  launcher: "在线客服",
+  title: "在线客服",
+  subtitle: "智能客服 · 山东省专业技术人员继续教育公共服务平台",
+  close: "关闭对话窗口",
+  input: "输入问题",
+  placeholder: "请输入您的问题，如：忘记密码了怎么办",
+  send: "发送",
+  human: "转人工",
+  humanText: "转人工",
+  typing: "客服正在输入…",
+  you: "您说：",
+  bot: "智能客服：",
+  agent: "人工客服：",
+  choices: "可选项",
+  log: "对话记录",
+  welcome: W.welcome,
+  unread: "有新消息",
+  tooLong: (n: number) => `问题太长了，请精简到 ${n} 字以内再发送。`,
+  tooFast: "您发送得太快了，请稍等片刻再试。",
+  offline: "网络连接不太稳定，消息没有发出去，请稍后重试。",
+  busy: "系统正忙，请稍后再试。",
+  loginErrorNote: (msg: string) => `页面提示：${msg}`,
+};
+
+export const WECHAT_WORDING = {
+  /** An image, voice message, video or file. */
+  mediaOnly: "抱歉，我暂时看不了图片、语音和文件。请直接用文字输入您的问题，或把页面上的提示原文打字发给我。",
+  choiceHint: (n: number) => `请回复 ${Array.from({ length: n }, (_, i) => i + 1).join(" / ")} 选择。`,
+  tooLong: (n: number) => `您的消息太长了，请精简到 ${n} 字以内再发给我。`,
+  /** After a group question that needs personal data. */
+  privateLead: "（私聊中继续）",
+};
+
+export const BOTFRAMEWORK_WORDING = {
+  welcome: W.welcome,
+  failed: "抱歉，系统出了点问题，请稍后再试。",
+};
+
+/** Prefixed to the user's text when the page shows a login message (see adapters/channels/web.ts). */
+export const loginErrorQuestion = (loginError: string, userText: string) => `登录时提示“${loginError}” ${userText}`;
