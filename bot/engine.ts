@@ -226,6 +226,10 @@ export class Engine {
         const e = this.deps.matcher.entry(id);
         return e ? composeAnswer(e, { region: session.region, otherCity: session.otherCity }).text : "";
       },
+      answerFor: (id, region) => {
+        const e = this.deps.matcher.entry(id);
+        return e ? composeAnswer(e, { region }).text : "";
+      },
       classify: (t, ids) => {
         const { candidates } = this.deps.matcher.score(t);
         const best = candidates.find((c) => ids.includes(c.id));
@@ -290,6 +294,7 @@ export class Engine {
     for (let guard = 0; guard < 8; guard++) {
       replies.push(...step.replies);
       if (step.topic !== undefined && step.topic !== null) topic = step.topic;
+      if (step.setRegion) { session.region = step.setRegion; session.otherCity = undefined; }
       if (step.request && session.flow) {
         session.flow.state = step.state;
         const result = await this.execute(step.request);
@@ -381,7 +386,7 @@ export class Engine {
   private async handleMatch(session: Session, msg: Message, text: string, m: MatchResult): Promise<TurnResult> {
     this.applyPlace(session, m);
     // Context only ("我是滕州的"): acknowledge; if the last answer asked for the city, answer it now.
-    if (m.place && m.band !== "answer" && !m.outOfScope && this.isContextOnly(text, m.place.name)) {
+    if (m.place && !m.outOfScope && this.isContextOnly(text, m.place.name)) {
       const pending = session.pendingCityTopic;
       session.pendingCityTopic = undefined;
       if (pending && m.place.region !== "other") return this.answerTopic(session, msg, text, pending, m);

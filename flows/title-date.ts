@@ -55,8 +55,8 @@ export const titleDate: FlowDef<State> = {
     if (state.step === "city") {
       let i = picked(input, CITY);
       if (i === undefined) i = /枣庄|滕州|薛城|峄城|台儿庄|山亭/.test(text) ? 0 : /泰安|泰山|岱岳|新泰|肥城|宁阳|东平/.test(text) ? 1 : undefined;
-      if (i === 0) return reviewRule(ctx, state, "zaozhuang");
-      if (i === 1) return reviewRule(ctx, state, "taian");
+      if (i === 0) return { ...reviewRule(ctx, state, "zaozhuang"), setRegion: "zaozhuang" };
+      if (i === 1) return { ...reviewRule(ctx, state, "taian"), setRegion: "taian" };
       if (i === 2) return done(`${RULE_REVIEW}（这是枣庄市的说明；泰安市另有以2021年5月1日为界的规定。其他城市请以当地人社部门的要求为准。）`, state);
       if (ctx.region) return reviewRule(ctx, state, ctx.region);
       return { replies: [], state, status: "waiting", unhandled: true };

@@ -26,6 +26,8 @@ export interface FlowContext {
   region: Region | null;
   /** The entry's answer composed for the known region. */
   answer(id: string): string;
+  /** The entry's answer for a given region. */
+  answerFor(id: string, region: Region): string;
   /** Best entry among `ids` for a text, or null when none fits. */
   classify(text: string, ids: string[]): string | null;
   isGroup: boolean;
@@ -49,6 +51,8 @@ export interface FlowStep<S> {
   unhandled?: boolean;
   /** Do not keep the user's input in the transcript (a one-time code). */
   secretInput?: boolean;
+  /** The user told the flow their city: remember it for the conversation. */
+  setRegion?: Region;
 }
 
 export interface FlowDef<S = unknown> {

@@ -209,3 +209,27 @@ describe("sessions", () => {
     expect(b.topic).toBe("login.wrong-password");
   });
 });
+
+describe("special registration guide", () => {
+  it("offers the special cases after the how-to and asks the city where the editions differ", async () => {
+    const r1 = await say("第一次用平台怎么注册");
+    expect(r1.topic).toBe("register.how");
+    expect(r1.replies.at(-1)!.choices).toContain("乡镇人社所");
+    const r2 = await say("2");
+    expect(r2.replies.at(-1)!.choices).toEqual(["枣庄", "泰安", "其他城市"]);
+    const r3 = await say("泰安");
+    expect(r3.topic).toBe("special.township");
+    expect(text(r3)).toContain("泰安市**县（市、区）人力资源和社会保障局");
+    expect(text(r3)).not.toContain("枣庄市**区");
+    // The city is remembered for the conversation.
+    const r4 = await say("注册完了在哪学习");
+    expect(text(r4)).toContain("sdta.yxlearning.com");
+    expect(text(r4)).not.toContain("zzzj.yxlearning.com");
+  });
+  it("a case that does not differ by city is answered at once", async () => {
+    await say("怎么注册");
+    const r = await say("第五个");
+    expect(r.topic).toBe("special.freelancer");
+    expect(text(r)).toContain("户籍所在地");
+  });
+});
