@@ -214,11 +214,13 @@ export class Matcher {
     let n = this.norm.clean(text);
     for (const p of this.places) if (n.includes(p.name)) n = n.split(p.name).join(" ");
     n = n.replace(/(?:这边|那边|这里|地区)/g, " ").replace(/\s+/g, " ").trim();
-    return n || this.norm.clean(text);
+    return n;
   }
 
   score(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[] } {
     const normalized = this.topicText(text);
+    // Nothing but a place name (or nothing at all): no topic to score.
+    if (!normalized) return { candidates: [], normalized, tokens: [] };
     const tokens = this.norm.tokens(normalized);
     const qtf = counts(tokens);
     // BM25 of the query against a document equal to itself: the scale for normalising.
