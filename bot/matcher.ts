@@ -15,6 +15,7 @@ export interface MatcherConfig {
   clarifyMin: number;  // below this: decline
   clarifyWindow: number; // candidates within this of the top are offered
   oosMargin: number;   // an out-of-scope group this close to the top wins
+  minInfo: number;     // below this much IDF in the question, the margin needed grows
   wBm25: number;
   wChar: number;
   wAnswer: number;
@@ -27,6 +28,7 @@ export const DEFAULT_CONFIG: MatcherConfig = {
   clarifyMin: 0.26,
   clarifyWindow: 0.12,
   oosMargin: 0.02,
+  minInfo: 3,
   wBm25: 0.5,
   wChar: 0.5,
   wAnswer: 0.35,
@@ -217,10 +219,10 @@ export class Matcher {
     return n;
   }
 
-  score(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[] } {
+  score(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[]; info: number } {
     const normalized = this.topicText(text);
     // Nothing but a place name (or nothing at all): no topic to score.
-    if (!normalized) return { candidates: [], normalized, tokens: [] };
+    if (!normalized) return { candidates: [], normalized, tokens: [], info: 0 };
     const tokens = this.norm.tokens(normalized);
     const qtf = counts(tokens);
     // BM25 of the query against a document equal to itself: the scale for normalising.
@@ -294,7 +296,9 @@ export class Matcher {
       c.score = base + cfg.wAnswer * Math.max(0, c.answer - base) + cfg.wMessage * c.message;
     }
     candidates.sort((a, b) => b.score - a.score);
-    return { candidates, normalized, tokens };
+    // How much the question says: a lone common word ("审核") is not enough to answer on.
+    const info = tokens.length ? self : Infinity;
+    return { candidates, normalized, tokens, info };
   }
 
   /** Another system or app the question is about, unless it also names our platform. */
@@ -306,13 +310,13 @@ export class Matcher {
 
   /** The band and what to answer or offer. */
   match(text: string, exclude?: { id: string; phrasingIndex: number }): MatchResult {
-    const { candidates, normalized, tokens } = this.score(text, exclude);
+    const { candidates, normalized, tokens, info } = this.score(text, exclude);
     const place = this.findPlace(text);
     const other = this.otherSystem(normalized);
     if (other) {
       return { band: "decline", id: null, offered: [], confidence: 1, outOfScope: `other-system:${other}`, candidates: candidates.slice(0, 8), normalized, tokens, place };
     }
-    const res = this.decide(candidates);
+    const res = this.decide(candidates, info);
     let secondary: string | undefined;
     const parts = this.parts(text);
     if (res.band === "answer" && res.id) {
@@ -333,14 +337,14 @@ export class Matcher {
   private confidentPart(parts: string[], skip: string[]): string | undefined {
     if (parts.length < 2) return undefined;
     for (const p of parts) {
-      const { candidates } = this.score(p);
-      const r = this.decide(candidates);
+      const { candidates, info } = this.score(p);
+      const r = this.decide(candidates, info);
       if (r.band === "answer" && r.id && !skip.includes(r.id) && !r.id.startsWith("smalltalk.")) return r.id;
     }
     return undefined;
   }
 
-  private decide(candidates: Candidate[]): Pick<MatchResult, "band" | "id" | "offered" | "confidence" | "outOfScope"> {
+  private decide(candidates: Candidate[], info = Infinity): Pick<MatchResult, "band" | "id" | "offered" | "confidence" | "outOfScope"> {
     const cfg = this.config;
     const top = candidates[0];
     if (!top || top.score < cfg.clarifyMin) return { band: "decline", id: null, offered: [], confidence: top?.score ?? 0 };
@@ -352,7 +356,8 @@ export class Matcher {
     }
     const second = inScope[1];
     const margin = first.score - (second?.score ?? 0);
-    if (first.score >= cfg.answerMin && margin >= cfg.answerMargin) {
+    const needed = cfg.answerMargin * (1 + Math.max(0, cfg.minInfo - info));
+    if (first.score >= cfg.answerMin && margin >= needed) {
       return { band: "answer", id: first.id, offered: [], confidence: first.score };
     }
     if (first.score < cfg.clarifyMin) return { band: "decline", id: null, offered: [], confidence: first.score };
