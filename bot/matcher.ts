@@ -106,6 +106,10 @@ export class Matcher {
   private messageHeads: { id: string; head: string; grams: Set<string> }[] = [];
   private places: { name: string; region: Region | "other" }[] = [];
   private profiles = new Map<string, string[]>();
+  private tokenPostings = new Map<string, [number, number][]>();
+  private gramPostings = new Map<string, [number, number][]>();
+  private bmAcc = new Float64Array(0);
+  private dotAcc = new Float64Array(0);
   // Entry-level documents: every phrasing of an entry as one bag of tokens (BM25 over entries).
   private profileDocs: { key: string; tf: Map<string, number>; len: number; phrasingTf: Map<string, number>[] }[] = [];
   private pdf = new Map<string, number>();
@@ -177,6 +181,14 @@ export class Matcher {
       for (const g of d.grams.keys()) this.gdf.set(g, (this.gdf.get(g) ?? 0) + 1);
     }
     this.avgLen = total / Math.max(1, this.docs.length);
+    this.tokenPostings.clear();
+    this.gramPostings.clear();
+    this.docs.forEach((d, i) => {
+      for (const [t, f] of d.tf) { let p = this.tokenPostings.get(t); if (!p) this.tokenPostings.set(t, (p = [])); p.push([i, f]); }
+      for (const [g, c] of d.grams) { let p = this.gramPostings.get(g); if (!p) this.gramPostings.set(g, (p = [])); p.push([i, c]); }
+    });
+    this.bmAcc = new Float64Array(this.docs.length);
+    this.dotAcc = new Float64Array(this.docs.length);
     for (const d of this.docs) {
       let s = 0;
       for (const [g, c] of d.grams) s += (c * this.gidf(g)) ** 2;
@@ -240,19 +252,29 @@ export class Matcher {
       if (!c) { c = { id, score: 0, bm25: 0, char: 0, message: 0, answer: 0, profile: 0 }; best.set(id, c); }
       return c;
     };
-    for (const d of this.docs) {
+    // Walk the postings of the query's tokens and bigrams only: most documents share nothing.
+    const bmAcc = this.bmAcc, dotAcc = this.dotAcc, touched: number[] = [];
+    const touch = (i: number) => { if (bmAcc[i] === 0 && dotAcc[i] === 0) touched.push(i); };
+    for (const [t] of qtf) {
+      const idf = this.idf(t);
+      for (const [i, f] of this.tokenPostings.get(t) ?? []) {
+        const d = this.docs[i];
+        touch(i);
+        bmAcc[i] += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / this.avgLen)) + 1e-12;
+      }
+    }
+    for (const [g, c] of qgrams) {
+      const w = this.gidf(g) ** 2;
+      for (const [i, dc] of this.gramPostings.get(g) ?? []) {
+        touch(i);
+        dotAcc[i] += c * dc * w + 1e-12;
+      }
+    }
+    for (const i of touched) {
+      const d = this.docs[i];
+      const bm = bmAcc[i], dot = dotAcc[i];
+      bmAcc[i] = 0; dotAcc[i] = 0;
       if (exclude && d.key === exclude.id && d.phrasingIndex === exclude.phrasingIndex) continue;
-      let bm = 0;
-      for (const [t] of qtf) {
-        const f = d.tf.get(t);
-        if (!f) continue;
-        bm += (this.idf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / this.avgLen));
-      }
-      let dot = 0;
-      for (const [g, c] of qgrams) {
-        const dc = d.grams.get(g);
-        if (dc) dot += c * dc * this.gidf(g) ** 2;
-      }
       const bmN = tokens.length ? Math.min(1, bm / self) : cosCharOnly(dot, qnorm, d.gramNorm);
       const cos = dot / (qnorm * d.gramNorm);
       const c = get(d.key);
