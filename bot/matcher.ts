@@ -234,7 +234,8 @@ export class Matcher {
   score(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[]; info: number } {
     const normalized = this.topicText(text);
     // Nothing but a place name (or nothing at all): no topic to score.
-    if (!normalized) return { candidates: [], normalized, tokens: [], info: 0 };
+    // Nothing but a number ("9", a year, an ID number) has no topic either.
+    if (!normalized || !/\p{L}/u.test(normalized)) return { candidates: [], normalized, tokens: [], info: 0 };
     const tokens = this.norm.tokens(normalized);
     const qtf = counts(tokens);
     // BM25 of the query against a document equal to itself: the scale for normalising.
@@ -265,7 +266,10 @@ export class Matcher {
     }
     for (const [g, c] of qgrams) {
       const w = this.gidf(g) ** 2;
-      for (const [i, dc] of this.gramPostings.get(g) ?? []) {
+      const post = this.gramPostings.get(g) ?? [];
+      // Bigrams in a large share of documents say little and cost the most to walk.
+      if (post.length > this.docs.length / 3) continue;
+      for (const [i, dc] of post) {
         touch(i);
         dotAcc[i] += c * dc * w + 1e-12;
       }
@@ -351,8 +355,10 @@ export class Matcher {
 
   /** Clauses of a message that may each be a question. */
   private parts(text: string): string[] {
-    return text.split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/).flatMap((s) => s.split(/[，,\s]+/).length > 1 ? [s, ...s.split(/[，,\s]+/)] : [s])
-      .map((s) => s.trim()).filter((s) => [...s].length >= 5);
+    const strong = text.split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/).map((s) => s.trim()).filter(Boolean);
+    // Without sentence breaks, WeChat-style spaces and commas separate the questions.
+    const parts = strong.length > 1 ? strong : text.split(/[，,\s]+/);
+    return parts.map((s) => s.trim()).filter((s) => [...s].length >= 5).slice(0, 4);
   }
 
   /** The first clause that is confidently about an entry not in `skip`. */

@@ -112,6 +112,14 @@ export class KnowledgeOps {
     return figures;
   }
 
+  /** Computes the current figures ahead of the first change (in the background, yielding). */
+  prewarm(): void {
+    void this.mutex.runExclusive(async () => {
+      const { knowledge } = this.current();
+      if (knowledge) await this.figuresNow(knowledge);
+    }).catch((err) => this.deps.log?.(`console: figures prewarm failed: ${(err as Error).message}`));
+  }
+
   /** Current figures (for the console's knowledge page). */
   async currentFigures(): Promise<FigureSummary | null> {
     const { knowledge } = this.current();
@@ -252,9 +260,10 @@ export class KnowledgeOps {
       const fresh = [...new Set(input.phrasings.map((p) => p.trim()))].filter((p) => !have.has(phrasingKey(p)));
       if (!fresh.length) return { ok: false, status: 409, error: "这些问法已经在该分组中" };
       if (isMap(existing)) {
-        let ps = existing.get("phrasings", true);
-        if (!isSeq(ps)) { ps = new YAMLSeq(); existing.set("phrasings", ps); }
-        for (const p of fresh) (ps as YAMLSeq).add(doc.createNode(p));
+        const ps = existing.get("phrasings", true);
+        const list = isSeq(ps) ? ps : new YAMLSeq();
+        if (!isSeq(ps)) existing.set("phrasings", list);
+        for (const p of fresh) list.add(doc.createNode(p));
         if (input.hint?.trim() && !existing.get("hint")) existing.set("hint", input.hint.trim());
       } else {
         const g: Record<string, unknown> = { name };

@@ -47,10 +47,16 @@ export interface FigureSet {
   regressionItems: { line: RegressionLine; outcome: Outcome; got: string | null }[];
 }
 
-/** The leave-one-out figure with per-phrasing outcomes (the same rules as knowledge/check.ts). */
-export function looOutcomes(knowledge: Knowledge, matcher: Matcher): Map<string, Outcome> {
+const yieldToOthers = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * The leave-one-out figure with per-phrasing outcomes (the same rules as knowledge/check.ts).
+ * It takes seconds: it yields between entries so the server keeps answering meanwhile.
+ */
+export async function looOutcomes(knowledge: Knowledge, matcher: Matcher): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
   for (const e of knowledge.entries) {
+    await yieldToOthers();
     e.phrasings.forEach((p, i) => {
       const m = matcher.match(p, { id: e.id, phrasingIndex: i });
       let o: Outcome;
@@ -82,7 +88,7 @@ export async function regressionOutcomes(lines: RegressionLine[], matcher: Match
 }
 
 export async function computeFigures(knowledge: Knowledge, regression: RegressionLine[], matcher = new Matcher(knowledge)): Promise<FigureSet> {
-  const looItems = looOutcomes(knowledge, matcher);
+  const looItems = await looOutcomes(knowledge, matcher);
   const regressionItems = await regressionOutcomes(regression, matcher);
   return { loo: tally(looItems.values()), regression: tally(regressionItems.map((x) => x.outcome)), looItems, regressionItems };
 }

@@ -37,6 +37,8 @@ export interface ConsoleOptions {
   sessionLimits?: { idleMs: number; absoluteMs: number };
   /** How long the engine has to take an off-hours notice before it is sent on its own (ms). */
   noticeDelayMs?: number;
+  /** Compute the knowledge figures this long after start, so the first change is quicker; -1: never. */
+  prewarmAfterMs?: number;
   log?: (line: string) => void;
 }
 
@@ -61,6 +63,7 @@ export class ConsoleService {
   readonly engine: Engine;
   readonly hub: DeliveryHub;
   private timer: NodeJS.Timeout | undefined;
+  private prewarmTimer: NodeJS.Timeout | undefined;
   private log: (line: string) => void;
 
   private constructor(opts: ConsoleOptions) {
@@ -100,6 +103,8 @@ export class ConsoleService {
       s.timer = setInterval(() => void s.sweep().catch((e) => s.log(`console: retention sweep failed: ${(e as Error).message}`)), every);
       s.timer.unref();
     }
+    const after = opts.prewarmAfterMs ?? 2000;
+    if (after >= 0) { s.prewarmTimer = setTimeout(() => s.knowledge.prewarm(), after); s.prewarmTimer.unref(); }
     return s;
   }
 
@@ -210,6 +215,7 @@ export class ConsoleService {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.prewarmTimer) clearTimeout(this.prewarmTimer);
     await Promise.allSettled([this.queue.flush(), this.events.flush(), this.audit.flush(), this.auth.flush(), this.resolutions.flush()]);
   }
 }

@@ -32,12 +32,19 @@ export const WIDGET_WORDING = {
   tooFast: "您发送得太快了，请稍等片刻再试。",
   offline: "网络连接不太稳定，消息没有发出去，请稍后重试。",
   busy: "系统正忙，请稍后再试。",
-  loginErrorNote: (msg: string) => `页面提示：${msg}`,
 };
+
+/** The widget's wording as JSON for the browser (functions become "{n}" templates). */
+export function widgetWordingJson(maxChars: number): string {
+  const w = { ...WIDGET_WORDING, tooLong: WIDGET_WORDING.tooLong(0).replace("0", "{n}"), maxChars };
+  // Safe inside a script: no "</script", no U+2028/2029 surprises.
+  return JSON.stringify(w).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
 
 export const WECHAT_WORDING = {
   /** An image, voice message, video or file. */
   mediaOnly: "抱歉，我暂时看不了图片、语音和文件。请直接用文字输入您的问题，或把页面上的提示原文打字发给我。",
+  numbers: (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(" / "),
   choiceHint: (n: number) => `请回复 ${Array.from({ length: n }, (_, i) => i + 1).join(" / ")} 选择。`,
   tooLong: (n: number) => `您的消息太长了，请精简到 ${n} 字以内再发给我。`,
   /** After a group question that needs personal data. */

@@ -233,3 +233,42 @@ describe("special registration guide", () => {
     expect(text(r)).toContain("户籍所在地");
   });
 });
+
+describe("interruptions inside a flow", () => {
+  it("返回上一步 goes back to the previous question", async () => {
+    await say("职称评审通过时间怎么填");
+    const r1 = await say("评审");
+    expect(text(r1)).toContain("哪个城市");
+    const r2 = await say("返回上一步");
+    expect(r2.flow).toBe("title-date");
+    expect(r2.replies.at(-1)!.choices).toEqual(["评审取得", "考试取得", "大、中专毕业生转正定职取得"]);
+    const r3 = await say("2");
+    expect(text(r3)).toContain("考试最后一天");
+  });
+  it("转人工 inside a flow hands off and ends the flow", async () => {
+    await say("登录不上");
+    const r = await say("转人工");
+    expect(r.topic).toBe("handoff.human");
+    expect(r.flow).toBeNull();
+  });
+  it("重新开始 clears the flow and the city", async () => {
+    await say("我是泰安的");
+    await say("登录不上");
+    const r = await say("重新开始");
+    expect(r.flow).toBeNull();
+    const r2 = await say("注册完在哪学习");
+    expect(text(r2)).toContain("zzzj.yxlearning.com");
+  });
+  it("a new question inside a flow is answered and ends the flow", async () => {
+    await say("登录不上");
+    const r = await say("单位没有统一社会信用代码怎么注册");
+    expect(r.topic).toBe("register.no-credit-code");
+    expect(r.flow).toBeNull();
+  });
+  it("a number out of range is ordinary input", async () => {
+    await say("登录不上");
+    const r = await say("9");
+    expect(r.flow).toBe("login-trouble");
+    expect(text(r)).toContain("没能理解");
+  });
+});

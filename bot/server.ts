@@ -1,0 +1,257 @@
+// The HTTP server: demo login page, widget script and API, Bot Framework endpoint, health check,
+// and the WeChat bot when WECHATY_PUPPET is set. `npm start` runs serve(); tests call buildServer().
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AddressInfo } from "node:net";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import rateLimit from "@fastify/rate-limit";
+import { createEngine } from "./assistant.ts";
+import type { Engine, EngineDeps, HandoffPort } from "./engine.ts";
+import { DeliveryHub } from "./delivery.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { maskPersonal } from "./mask.ts";
+import { widgetWordingJson } from "./web/wording.ts";
+import type { PlatformAdapter } from "../adapters/platform/types.ts";
+import { WebChannel, BadRequest } from "../adapters/channels/web.ts";
+import { BotFrameworkChannel, type BotFrameworkEnv } from "../adapters/channels/botframework.ts";
+import { WechatChannel, wechatOptionsFromEnv, type WechatOptions } from "../adapters/channels/wechat.ts";
+import { MAX_TEXT_CHARS, type LogFn } from "../adapters/channels/common.ts";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const WEB = join(HERE, "web");
+
+/** Requests per minute per client on /api/ when HELPDESK_RATE_LIMIT is unset. */
+export const DEFAULT_RATE_LIMIT = 120;
+/** Largest request body (bytes); the widget API allows less. */
+const BODY_LIMIT = 256 * 1024;
+const CHAT_BODY_LIMIT = 16 * 1024;
+
+export interface ServerOptions {
+  dataDir: string;
+  platform?: PlatformAdapter;
+  clock?: Clock;
+  /** Requests per minute per client on /api/; 0 turns it off. */
+  rateLimit?: number;
+  /** Origins allowed to call the widget API from other pages ("*" for any); none → same origin only. */
+  origins?: string[] | "*";
+  trustProxy?: FastifyServerOptions["trustProxy"];
+  engine?: Engine;
+  handoff?: HandoffPort;
+  onTurn?: EngineDeps["onTurn"];
+  /** Bot Framework credentials; absent → open for local testing (loopback service URLs only). */
+  botFramework?: BotFrameworkEnv;
+  /** The WeChat bot; absent → off. */
+  wechat?: Omit<WechatOptions, "engine" | "clock" | "dataDir" | "log"> | null;
+  /** Register the agents' console when bot/console/routes.ts exists (default true). */
+  console?: boolean;
+  log?: LogFn;
+}
+
+export interface BuiltServer {
+  app: FastifyInstance;
+  engine: Engine;
+  hub: DeliveryHub;
+  web: WebChannel;
+  botframework: BotFrameworkChannel;
+  wechat?: WechatChannel;
+  /** Stops accepting, ends event streams, finishes in-flight turns, flushes every store. */
+  close(): Promise<void>;
+}
+
+function asset(name: string): string { return readFileSync(join(WEB, name), "utf8"); }
+
+export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
+  const log: LogFn = opts.log ?? (() => {});
+  const clock = opts.clock ?? systemClock;
+  const dataDir = opts.dataDir;
+  let ready = false;
+
+  const app = Fastify({
+    logger: false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+  });
+
+  // Every error is JSON with a reason; what a client sends gets a 4xx, never a 5xx.
+  app.setErrorHandler((err, req, reply) => {
+    const e = err as { statusCode?: number; message?: string; error?: string; code?: string; validation?: unknown; extra?: Record<string, unknown> };
+    let status = typeof e.statusCode === "number" ? e.statusCode : e.validation ? 400 : 500;
+    const extra = err instanceof BadRequest ? err.extra : {};
+    if (status >= 400 && status < 500) {
+      const reason = status === 429 ? "too many requests, please slow down" : (e.message || e.error || "bad request");
+      return reply.code(status).type("application/json; charset=utf-8").send({ error: reason, ...extra });
+    }
+    if (/shutting down/.test(e.message ?? "")) {
+      return reply.code(503).type("application/json; charset=utf-8").send({ error: "the assistant is restarting, please try again shortly" });
+    }
+    log(`server: ${req.method} ${req.routeOptions?.url ?? "?"} failed: ${maskPersonal(String(e.message ?? err)).split("\n")[0]}`);
+    status = 500;
+    return reply.code(status).type("application/json; charset=utf-8").send({ error: "internal error" });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).type("application/json; charset=utf-8").send({ error: "not found" }));
+
+  app.addHook("onSend", async (req, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "strict-origin-when-cross-origin");
+    const type = reply.getHeader("content-type");
+    if (typeof type === "string" && /^(text\/|application\/(json|javascript))/.test(type) && !/charset=/i.test(type)) {
+      reply.header("content-type", `${type}; charset=utf-8`);
+    }
+    return payload;
+  });
+
+  // Per-client rate limit on the API (the page and its assets are not limited).
+  const limit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (limit > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: limit,
+      timeWindow: 60_000,
+      allowList: (req) => !req.url.startsWith("/api/"),
+      errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: "too many requests", message: `rate limit exceeded, retry in ${ctx.after}` }),
+    });
+  }
+
+  const engine = opts.engine ?? createEngine({ dataDir, platform: opts.platform, clock, handoff: opts.handoff, onTurn: opts.onTurn, log });
+  if (opts.engine && (opts.handoff || opts.onTurn)) engine.attach({ handoff: opts.handoff, onTurn: opts.onTurn });
+  const hub = new DeliveryHub();
+
+  // ---- web widget ----
+  const web = new WebChannel({ engine, clock, dataDir, origins: opts.origins, log });
+  hub.register(web);
+  await app.register(async (scope) => {
+    scope.addHook("onRoute", (route) => { if (route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) route.bodyLimit = CHAT_BODY_LIMIT; });
+    await web.routes(scope);
+  }, { prefix: "/api/chat" });
+  app.addHook("preClose", async () => web.closeStreams());
+
+  const page = asset("demo.html");
+  const widget = asset("widget.js").replace("/*__WORDING__*/ null", widgetWordingJson(MAX_TEXT_CHARS));
+  const css = asset("demo.css");
+  const demoJs = asset("demo.js");
+  app.get("/", async (_req, reply) => {
+    reply.header("content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+    reply.header("cache-control", "no-cache");
+    return reply.type("text/html; charset=utf-8").send(page);
+  });
+  app.get("/widget.js", async (_req, reply) => {
+    reply.header("cache-control", "no-cache");
+    reply.header("cross-origin-resource-policy", "cross-origin");
+    return reply.type("application/javascript; charset=utf-8").send(widget);
+  });
+  app.get("/demo.css", async (_req, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "no-cache").send(css));
+  app.get("/demo.js", async (_req, reply) => reply.type("application/javascript; charset=utf-8").header("cache-control", "no-cache").send(demoJs));
+
+  // ---- health: 200 only once the knowledge is loaded ----
+  app.get("/healthz", async (_req, reply) => {
+    let ok = ready;
+    try { ok = ok && !!engine.matcher; } catch { ok = false; }
+    return reply.code(ok ? 200 : 503).type("application/json; charset=utf-8").send({ ok });
+  });
+
+  // ---- Bot Framework ----
+  const botframework = new BotFrameworkChannel({ engine, dataDir, env: opts.botFramework ?? {}, log });
+  hub.register(botframework);
+  await app.register(botframework.routes);
+
+  // ---- agents' console (bot/console/, written in parallel): registered when it exists ----
+  if (opts.console !== false && existsSync(join(HERE, "console", "routes.ts"))) {
+    // @ts-ignore -- the console module may not exist yet in this tree
+    await app.register((await import("./console/routes.ts")).consoleRoutes, { engine, hub, dataDir, clock });
+  }
+  // ---- end of the console hook ----
+
+  // ---- WeChat (off unless configured) ----
+  let wechat: WechatChannel | undefined;
+  if (opts.wechat) {
+    wechat = new WechatChannel({ ...opts.wechat, engine, clock, dataDir, log });
+    hub.register(wechat);
+  }
+
+  await app.ready();
+  ready = true;
+  if (wechat) await wechat.start();
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= (async () => {
+    ready = false;
+    await app.close();
+    if (wechat) await wechat.stop();
+    await engine.close();
+    await Promise.allSettled([web.flush(), botframework.flush()]);
+  })());
+
+  return { app, engine, hub, web, botframework, wechat, close };
+}
+
+/** HELPDESK_TRUST_PROXY: "true" → trust every proxy, a number → that many hops, else a list of addresses/CIDRs. */
+export function parseTrustProxy(v: string | undefined): FastifyServerOptions["trustProxy"] {
+  const s = v?.trim();
+  if (!s || s === "false" || s === "0") return false;
+  if (s === "true") return true;
+  if (/^\d+$/.test(s)) return Number(s) as unknown as FastifyServerOptions["trustProxy"]; // hop count (proxy-addr)
+  return s.split(",").map((x) => x.trim()).filter(Boolean);
+}
+
+/** HELPDESK_ALLOWED_ORIGINS: comma-separated origins, or "*". */
+export function parseOrigins(v: string | undefined): string[] | "*" | undefined {
+  const s = v?.trim();
+  if (!s) return undefined;
+  if (s === "*") return "*";
+  return s.split(",").map((x) => x.trim().replace(/\/+$/, "")).filter(Boolean);
+}
+
+/** `npm start`: one HTTP server on embedded defaults. */
+export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<BuiltServer> {
+  const log: LogFn = (line) => process.stderr.write(`${new Date().toISOString()} ${maskPersonal(line)}\n`);
+  const port = env.PORT?.trim() ? Number(env.PORT) : 3978;
+  const host = env.HOST?.trim() || "0.0.0.0";
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const dataDir = resolve(env.HELPDESK_DATA_DIR?.trim() || "./data");
+  const rl = env.HELPDESK_RATE_LIMIT?.trim();
+  const rateLimitValue = rl ? Number(rl) : DEFAULT_RATE_LIMIT;
+  if (!Number.isFinite(rateLimitValue) || rateLimitValue < 0) throw new Error(`HELPDESK_RATE_LIMIT must be a number ≥ 0, not ${rl}`);
+
+  let platform: (PlatformAdapter & { close?: () => Promise<void> }) | undefined;
+  try {
+    const mod = (await import("../adapters/platform/index.ts")) as { createPlatform?: (e: NodeJS.ProcessEnv) => Promise<PlatformAdapter & { close?: () => Promise<void> }> };
+    platform = mod.createPlatform ? await mod.createPlatform(env) : undefined;
+  } catch (err) {
+    log(`platform: not available (${(err as Error).message.split("\n")[0]}); guided actions will say the platform is unavailable`);
+  }
+
+  const built = await buildServer({
+    dataDir,
+    platform,
+    rateLimit: rateLimitValue,
+    origins: parseOrigins(env.HELPDESK_ALLOWED_ORIGINS),
+    trustProxy: parseTrustProxy(env.HELPDESK_TRUST_PROXY),
+    botFramework: { MicrosoftAppId: env.MicrosoftAppId, MicrosoftAppPassword: env.MicrosoftAppPassword, MicrosoftAppType: env.MicrosoftAppType, MicrosoftAppTenantId: env.MicrosoftAppTenantId },
+    wechat: wechatOptionsFromEnv(env),
+    log,
+  });
+  await built.app.listen({ port, host });
+  const addr = built.app.server.address() as AddressInfo;
+  log(`helpdesk listening on http://${host.includes(":") ? `[${host}]` : host}:${addr.port} (data: ${dataDir}; rate limit: ${rateLimitValue || "off"}/min; Bot Framework: ${env.MicrosoftAppId ? "authenticated" : "open, loopback service URLs only"}; WeChat: ${built.wechat ? "on" : "off"})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping (finishing in-flight turns, flushing stores)`);
+    try {
+      await built.close();
+      await platform?.close?.();
+      log("stopped");
+      process.exit(0);
+    } catch (err) {
+      log(`stop failed: ${(err as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+  return built;
+}
