@@ -16,7 +16,7 @@ export const WIDGET_WORDING = {
   subtitle: "智能客服 · 山东省专业技术人员继续教育公共服务平台",
   close: "关闭对话窗口",
   input: "输入问题",
-  placeholder: "请输入您的问题，如：忘记密码了怎么办",
+  placeholder: "请输入您的问题",
   send: "发送",
   human: "转人工",
   humanText: "转人工",
@@ -54,7 +54,8 @@ export const WECHAT_WORDING = {
 export const BOTFRAMEWORK_WORDING = {
   welcome: W.welcome,
   failed: "抱歉，系统出了点问题，请稍后再试。",
+  mediaOnly: "抱歉，我暂时看不了图片和文件。请直接用文字输入您的问题，或把页面上的提示原文打字发给我。",
 };
 
-/** Prefixed to the user's text when the page shows a login message (see adapters/channels/web.ts). */
-export const loginErrorQuestion = (loginError: string, userText: string) => `登录时提示“${loginError}” ${userText}`;
+/** What a generic can't-log-in question becomes when the page shows a login message (adapters/channels/web.ts). */
+export const loginErrorQuestion = (loginError: string) => `登录时提示“${loginError}”`;

@@ -1,0 +1,178 @@
+// Bot Framework channel: botbuilder's CloudAdapter on POST /api/messages. It only translates
+// Activities to engine messages and replies to Activities (choices as suggested actions).
+// The SDK is archived upstream: everything botbuilder-specific stays in this file.
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  MessageFactory,
+  TurnContext,
+  ActivityTypes,
+  type Activity,
+  type ConversationReference,
+} from "botbuilder";
+import type { Engine } from "../../bot/engine.ts";
+import type { Message, Reply } from "../../bot/types.ts";
+import type { Deliverer } from "../../bot/delivery.ts";
+import { maskPersonal } from "../../bot/mask.ts";
+import { BOTFRAMEWORK_WORDING } from "../../bot/web/wording.ts";
+import { LowdbStore } from "../storage/lowdb-store.ts";
+import { MemoryStore, type SessionStore } from "../storage/types.ts";
+import { MAX_TEXT_CHARS, charCount, cleanText, isLoopbackUrl, type LogFn } from "./common.ts";
+import { BadRequest } from "./web.ts";
+
+/** The Bot Framework variables (CONTRACTS.md); all optional. */
+export interface BotFrameworkEnv {
+  MicrosoftAppId?: string;
+  MicrosoftAppPassword?: string;
+  MicrosoftAppType?: string;
+  MicrosoftAppTenantId?: string;
+}
+
+export interface BotFrameworkOptions {
+  engine: Engine;
+  dataDir?: string;
+  env?: BotFrameworkEnv;
+  log?: LogFn;
+}
+
+type Partialish = Partial<Activity>;
+
+/** Engine reply → Activity: plain text (the numbered choices stay for clients without buttons), choices as suggested actions. */
+export function toActivity(reply: Reply, isGroup: boolean): Partialish {
+  const text = isGroup ? maskPersonal(reply.text) : reply.text;
+  const act = reply.choices?.length ? MessageFactory.suggestedActions(reply.choices, text) : MessageFactory.text(text);
+  act.textFormat = "plain";
+  return act;
+}
+
+/** Activity → engine message. */
+export function toEngineMessage(activity: Partialish): Message {
+  const stripped = activity.entities?.length ? TurnContext.removeRecipientMention(activity) : activity.text;
+  const text = cleanText(stripped ?? "");
+  const isGroup = !!activity.conversation?.isGroup;
+  return {
+    channel: "botframework",
+    conversationId: String(activity.conversation?.id ?? ""),
+    userId: String(activity.from?.id ?? ""),
+    text,
+    ...(isGroup ? { isGroup: true, mentioned: true } : {}),
+  };
+}
+
+export class BotFrameworkChannel implements Deliverer {
+  readonly channel = "botframework";
+  readonly adapter: CloudAdapter;
+  private refs: SessionStore<Partial<ConversationReference>>;
+  private appId: string;
+  private log: LogFn;
+
+  constructor(private opts: BotFrameworkOptions) {
+    const env = opts.env ?? {};
+    this.appId = env.MicrosoftAppId?.trim() ?? "";
+    this.log = opts.log ?? (() => {});
+    const auth = new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: this.appId,
+      MicrosoftAppPassword: env.MicrosoftAppPassword ?? "",
+      MicrosoftAppType: env.MicrosoftAppType ?? "",
+      MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? "",
+    });
+    this.adapter = new CloudAdapter(auth);
+    this.adapter.onTurnError = async (context, error) => {
+      this.log(`botframework: turn failed: ${maskPersonal(String((error as Error)?.message ?? error)).split("\n")[0]}`);
+      try { await context.sendActivity(MessageFactory.text(BOTFRAMEWORK_WORDING.failed)); } catch { /* the service URL may be gone */ }
+    };
+    this.refs = opts.dataDir
+      ? new LowdbStore<Partial<ConversationReference>>(join(opts.dataDir, "botframework"), opts.log)
+      : new MemoryStore<Partial<ConversationReference>>();
+  }
+
+  /** Open endpoint (no app id): only local service URLs, so it cannot be used to send requests elsewhere. */
+  get open(): boolean { return !this.appId; }
+
+  private logic = async (context: TurnContext): Promise<void> => {
+    const a = context.activity;
+    if (a.type === ActivityTypes.Message) {
+      const msg = toEngineMessage(a);
+      if (!msg.text) {
+        // An image or a file only: ask for the question (or the error message) as text.
+        if (a.attachments?.length) await context.sendActivity(MessageFactory.text(BOTFRAMEWORK_WORDING.mediaOnly));
+        return;
+      }
+      await this.refs.write(this.keyOf(msg), TurnContext.getConversationReference(a));
+      const result = await this.opts.engine.turn(msg);
+      if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, !!msg.isGroup)));
+      return;
+    }
+    if (a.type === ActivityTypes.ConversationUpdate) {
+      const joined = (a.membersAdded ?? []).filter((m) => m.id !== a.recipient?.id);
+      if (joined.length && !a.conversation?.isGroup) await context.sendActivity(MessageFactory.text(BOTFRAMEWORK_WORDING.welcome));
+    }
+  };
+
+  private keyOf(msg: Message): string { return `${msg.channel}:${msg.conversationId}:${msg.userId}`; }
+
+  /** Deliverer: continues a conversation proactively from its stored reference. */
+  async deliver(sessionKey: string, replies: Reply[]): Promise<void> {
+    const ref = await this.refs.read(sessionKey);
+    if (!ref) throw new Error("botframework: no conversation reference for this conversation");
+    const isGroup = !!ref.conversation?.isGroup;
+    await this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {
+      await ctx.sendActivities(replies.map((r) => toActivity(r, isGroup)));
+    });
+  }
+
+  async flush(): Promise<void> { await this.refs.flush(); }
+
+  /** Checks an incoming Activity before the SDK sees it: 4xx with a reason, never a 5xx. */
+  check(body: unknown): void {
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new BadRequest(400, "body must be a JSON Activity object");
+    const a = body as Record<string, unknown>;
+    if (typeof a.type !== "string" || !a.type || a.type.length > 64) throw new BadRequest(400, "type is required");
+    if (typeof a.serviceUrl !== "string" || !a.serviceUrl) throw new BadRequest(400, "serviceUrl is required");
+    if (this.open && !isLoopbackUrl(a.serviceUrl)) throw new BadRequest(403, "serviceUrl not allowed: without MicrosoftAppId only loopback service URLs are accepted");
+    if (!this.open) { try { new URL(a.serviceUrl); } catch { throw new BadRequest(400, "serviceUrl is not a URL"); } }
+    if (a.type === "message") {
+      const conv = a.conversation as Record<string, unknown> | undefined;
+      const from = a.from as Record<string, unknown> | undefined;
+      if (!conv || typeof conv !== "object" || typeof conv.id !== "string" || !conv.id || conv.id.length > 512) throw new BadRequest(400, "conversation.id is required");
+      if (!from || typeof from !== "object" || typeof from.id !== "string" || !from.id || from.id.length > 512) throw new BadRequest(400, "from.id is required");
+      if (a.text !== undefined && a.text !== null && typeof a.text !== "string") throw new BadRequest(400, "text must be a string");
+      if (typeof a.text === "string" && charCount(a.text) > MAX_TEXT_CHARS * 2) throw new BadRequest(400, `text is longer than ${MAX_TEXT_CHARS} characters`, { max: MAX_TEXT_CHARS });
+      if (typeof a.text === "string" && charCount(cleanText(a.text.replace(/<at>[^<]*<\/at>/g, ""))) > MAX_TEXT_CHARS) {
+        throw new BadRequest(400, `text is longer than ${MAX_TEXT_CHARS} characters`, { max: MAX_TEXT_CHARS });
+      }
+    }
+  }
+
+  /** POST /api/messages, through an Express-like response shim for adapter.process. */
+  routes = async (app: FastifyInstance): Promise<void> => {
+    app.post("/api/messages", async (req, reply) => {
+      this.check(req.body);
+      let status = 200;
+      let sent: unknown;
+      const headers: Record<string, string> = {};
+      const res = {
+        status(code: number) { status = code; return res; },
+        header(name: string, value: unknown) { headers[name.toLowerCase()] = String(value); return res; },
+        send(body?: unknown) { sent = body; return res; },
+        end() { return res; },
+      };
+      try {
+        await this.adapter.process({ method: "POST", body: req.body as Record<string, unknown>, headers: req.headers } as never, res as never, this.logic);
+      } catch (err) {
+        throw new BadRequest(400, "not a valid Activity");
+      }
+      if (status === 401 || status === 403) throw new BadRequest(status, "unauthorized");
+      if (status >= 400) {
+        this.log(`botframework: activity refused with ${status}`);
+        throw new BadRequest(status >= 500 ? 400 : status, "activity could not be processed");
+      }
+      reply.code(status);
+      for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+      if (sent === undefined || sent === null || sent === "") return reply.send();
+      return reply.send(sent);
+    });
+  };
+}

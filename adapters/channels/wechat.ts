@@ -1,0 +1,306 @@
+// WeChat channel through wechaty: off unless WECHATY_PUPPET is set. It only translates WeChat
+// messages to engine messages and replies back to text.
+//
+// Private chats: every message is answered. Groups: only when @-mentioned or when the message
+// starts with the configured prefix; the reply @-mentions the asker, and personal numbers are
+// masked. A flow that needs an ID number continues in the private chat. Sending goes through a
+// token bucket on the injectable clock so a busy group cannot get the account flagged.
+import { join } from "node:path";
+import { WechatyBuilder, types, type Wechaty, type Message as WxMessage, type Contact, type Room } from "wechaty";
+import type { Engine } from "../../bot/engine.ts";
+import type { Message, Reply } from "../../bot/types.ts";
+import type { Deliverer } from "../../bot/delivery.ts";
+import type { Clock } from "../../bot/clock.ts";
+import { IDLE_MS } from "../../bot/engine.ts";
+import { maskPersonal } from "../../bot/mask.ts";
+import { W } from "../../bot/wording.ts";
+import { WECHAT_WORDING } from "../../bot/web/wording.ts";
+import { LowdbStore } from "../storage/lowdb-store.ts";
+import { MemoryStore, type SessionStore } from "../storage/types.ts";
+import { MAX_TEXT_CHARS, TokenBucket, charCount, cleanText, textWithNumberedChoices, type LogFn } from "./common.ts";
+
+export interface WechatOptions {
+  engine: Engine;
+  clock: Clock;
+  /** A puppet module name (WECHATY_PUPPET) or a puppet instance (tests: wechaty-puppet-mock). */
+  puppet: string | object;
+  /** Options for a puppet given by name (e.g. { token }). */
+  puppetOptions?: Record<string, unknown>;
+  /** Wechaty's name; its login memory is kept in dataDir/<name>.memory-card.json. */
+  name?: string;
+  dataDir?: string;
+  /** In groups, a message starting with this also addresses the bot (besides an @-mention). */
+  prefix?: string;
+  /** Groups the bot answers in (room ids or topics); absent or empty → every group. */
+  rooms?: string[];
+  /** Sending: burst and one more every intervalMs, overall and per group. */
+  sendBurst?: number;
+  sendIntervalMs?: number;
+  roomBurst?: number;
+  roomIntervalMs?: number;
+  /** Messages waiting to be sent beyond this are dropped (and logged). */
+  queueLimit?: number;
+  log?: LogFn;
+}
+
+interface Target { roomId?: string; contactId: string }
+interface Outgoing { target: Target; text: string; talker?: Contact }
+
+/** Environment → options (README: WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN, HELPDESK_WECHAT_*). */
+export function wechatOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<WechatOptions, "engine" | "clock" | "dataDir" | "log"> | null {
+  const puppet = env.WECHATY_PUPPET?.trim();
+  if (!puppet) return null;
+  const list = (v?: string) => (v ?? "").split(/[,，\n]/).map((s) => s.trim()).filter(Boolean);
+  const num = (v: string | undefined, d: number) => { const n = Number(v); return v && Number.isFinite(n) && n > 0 ? n : d; };
+  const token = env.WECHATY_PUPPET_SERVICE_TOKEN?.trim() || env.WECHATY_TOKEN?.trim();
+  const perMinute = num(env.HELPDESK_WECHAT_SEND_PER_MINUTE, 20);
+  return {
+    puppet,
+    ...(token ? { puppetOptions: { token } } : {}),
+    name: env.WECHATY_NAME?.trim() || "helpdesk-wechat",
+    prefix: env.HELPDESK_WECHAT_PREFIX?.trim() || undefined,
+    rooms: list(env.HELPDESK_WECHAT_ROOMS),
+    sendIntervalMs: Math.round(60_000 / perMinute),
+  };
+}
+
+export class WechatChannel implements Deliverer {
+  readonly channel = "wechat";
+  readonly bot: Wechaty;
+  private startedAt = 0;
+  private targets: SessionStore<Target>;
+  private queue: Outgoing[] = [];
+  private global: TokenBucket;
+  private roomBuckets = new Map<string, TokenBucket>();
+  private pumpRun?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private seen = new Set<string>();
+  /** A group question that needs personal data, to continue in the private chat. */
+  private pendingPrivate = new Map<string, { text: string; at: number }>();
+  private handling = new Set<Promise<void>>();
+  private log: LogFn;
+  private stopped = false;
+  /** Sent messages (tests read them; production ignores them). */
+  readonly sent: { target: Target; text: string }[] = [];
+
+  constructor(private opts: WechatOptions) {
+    this.log = opts.log ?? (() => {});
+    this.global = new TokenBucket(opts.clock, opts.sendBurst ?? 5, opts.sendIntervalMs ?? 3000);
+    this.targets = opts.dataDir ? new LowdbStore<Target>(join(opts.dataDir, "wechat"), opts.log) : new MemoryStore<Target>();
+    const name = opts.name && opts.dataDir ? join(opts.dataDir, opts.name) : opts.name;
+    this.bot = typeof opts.puppet === "string"
+      ? WechatyBuilder.build({ name, puppet: opts.puppet as never, ...(opts.puppetOptions ? { puppetOptions: opts.puppetOptions } : {}) })
+      : WechatyBuilder.build({ name, puppet: opts.puppet as never });
+    this.bot.on("scan", (qrcode: string, status: types.ScanStatus) => {
+      if (status === types.ScanStatus.Waiting || status === types.ScanStatus.Timeout) {
+        this.log(`wechat: scan to log in: https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}`);
+      }
+    });
+    this.bot.on("login", () => this.log("wechat: logged in"));
+    this.bot.on("logout", () => this.log("wechat: logged out"));
+    this.bot.on("error", (err: Error) => this.log(`wechat: ${maskPersonal(String(err?.message ?? err)).split("\n")[0]}`));
+    this.bot.on("message", (m: WxMessage) => {
+      const p = this.onMessage(m).catch((err) => this.log(`wechat: message failed: ${maskPersonal(String((err as Error)?.message ?? err)).split("\n")[0]}`));
+      this.handling.add(p);
+      void p.finally(() => this.handling.delete(p));
+    });
+  }
+
+  /** Starts the bot; messages stamped before this moment are ignored. Login comes later (scan). */
+  async start(): Promise<void> {
+    this.startedAt = this.opts.clock.now();
+    await this.bot.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.handling]);
+    await this.bot.stop().catch(() => {});
+    await this.targets.flush();
+  }
+
+  /** Waits until the messages being handled are answered and whatever may be sent now is sent. */
+  async idle(): Promise<void> {
+    while (this.handling.size || this.pumpRun) {
+      await Promise.allSettled([...this.handling]);
+      if (this.pumpRun) await this.pumpRun;
+    }
+  }
+
+  private async roomAllowed(room: Room): Promise<boolean> {
+    const allow = this.opts.rooms ?? [];
+    if (!allow.length) return true;
+    if (allow.includes(room.id)) return true;
+    const topic = await room.topic().catch(() => "");
+    return !!topic && allow.includes(topic);
+  }
+
+  /** One WeChat message → maybe one engine turn → one WeChat message back. */
+  async onMessage(m: WxMessage): Promise<void> {
+    if (this.stopped || m.self()) return;
+    if (this.seen.has(m.id)) return;
+    this.seen.add(m.id);
+    if (this.seen.size > 2000) this.seen.delete(this.seen.values().next().value as string);
+    if (m.date().getTime() < this.startedAt) return; // from before the bot started
+    const talker = m.talker();
+    if (!talker || talker.type() === types.Contact.Official) return;
+    const room = m.room();
+    const type = m.type();
+    const media = [types.Message.Image, types.Message.Audio, types.Message.Video, types.Message.Attachment].includes(type);
+    if (room) {
+      if (type !== types.Message.Text) return; // nobody addressed the bot
+      if (!(await this.roomAllowed(room))) return;
+      let text = cleanText(m.text());
+      let mentioned = await m.mentionSelf().catch(() => false);
+      if (mentioned) text = cleanText(await m.mentionText().catch(() => text));
+      const prefix = this.opts.prefix;
+      if (!mentioned && prefix && text.startsWith(prefix)) { mentioned = true; text = cleanText(text.slice(prefix.length).replace(/^[\s:：,，]+/, "")); }
+      if (!mentioned) return;
+      const target: Target = { roomId: room.id, contactId: talker.id };
+      if (!text) return this.enqueue({ target, talker, text: W.welcome });
+      if (charCount(text) > MAX_TEXT_CHARS) return this.enqueue({ target, talker, text: WECHAT_WORDING.tooLong(MAX_TEXT_CHARS) });
+      const msg: Message = { channel: "wechat", conversationId: room.id, userId: talker.id, text, isGroup: true, mentioned: true };
+      await this.targets.write(keyOf(msg), target);
+      const r = await this.opts.engine.turn(msg);
+      if (r.replies.some((x) => x.sensitiveInput)) {
+        this.pendingPrivate.delete(talker.id);
+        this.pendingPrivate.set(talker.id, { text, at: this.opts.clock.now() });
+        if (this.pendingPrivate.size > 1000) this.pendingPrivate.delete(this.pendingPrivate.keys().next().value as string);
+      }
+      if (r.replies.length) this.enqueue({ target, talker, text: maskPersonal(joinReplies(r.replies)) });
+      return;
+    }
+    const target: Target = { contactId: talker.id };
+    if (media) return this.enqueue({ target, text: WECHAT_WORDING.mediaOnly });
+    if (type !== types.Message.Text) return;
+    const text = cleanText(m.text());
+    if (!text) return;
+    if (charCount(text) > MAX_TEXT_CHARS) return this.enqueue({ target, text: WECHAT_WORDING.tooLong(MAX_TEXT_CHARS) });
+    const msg: Message = { channel: "wechat", conversationId: talker.id, userId: talker.id, text };
+    await this.targets.write(keyOf(msg), target);
+    const replies: Reply[] = [];
+    const pending = this.pendingPrivate.get(talker.id);
+    if (pending) {
+      this.pendingPrivate.delete(talker.id);
+      const fresh = this.opts.clock.now() - pending.at <= IDLE_MS;
+      const ownQuestion = this.opts.engine.matcher.match(text).band === "answer";
+      if (fresh && !ownQuestion) {
+        // Continue the group's question here; a number sent along is its first answer.
+        const first = await this.opts.engine.turn({ ...msg, text: pending.text });
+        replies.push(...first.replies);
+        if (!/\d{6,}/.test(text.replace(/\s+/g, ""))) {
+          if (replies.length) this.enqueue({ target, text: joinReplies(replies) });
+          return;
+        }
+      }
+    }
+    const r = await this.opts.engine.turn(msg);
+    replies.push(...r.replies);
+    if (replies.length) this.enqueue({ target, text: joinReplies(replies) });
+  }
+
+  /** Deliverer: an agent's reply or a late flow result to the contact or room. */
+  async deliver(sessionKey: string, replies: Reply[]): Promise<void> {
+    const target = await this.targets.read(sessionKey);
+    if (!target) throw new Error("wechat: no contact or room known for this conversation");
+    const text = joinReplies(replies);
+    this.enqueue({ target, text: target.roomId ? maskPersonal(text) : text });
+  }
+
+  private enqueue(o: Outgoing): void {
+    if (this.queue.length >= (this.opts.queueLimit ?? 50)) {
+      this.log("wechat: send queue full, a message was dropped");
+      return;
+    }
+    this.queue.push(o);
+    void this.pump();
+  }
+
+  private roomBucket(roomId: string): TokenBucket {
+    let b = this.roomBuckets.get(roomId);
+    if (!b) { b = new TokenBucket(this.opts.clock, this.opts.roomBurst ?? 3, this.opts.roomIntervalMs ?? 6000); this.roomBuckets.set(roomId, b); }
+    return b;
+  }
+
+  /** Sends what the buckets allow now; re-checks later for the rest. */
+  pump(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (!this.pumpRun) {
+      this.pumpRun = this.pumpOnce().finally(() => {
+        this.pumpRun = undefined;
+        if (this.nextIndex() >= 0) void this.pump(); // queued while the last send was under way
+        else this.schedule();
+      });
+    }
+    return this.pumpRun;
+  }
+
+  /** The first message the buckets let go now (per-group order kept), or -1. */
+  private nextIndex(): number {
+    if (!this.queue.length || this.global.waitMs() > 0) return -1;
+    const blocked = new Set<string>();
+    return this.queue.findIndex((o) => {
+      const room = o.target.roomId;
+      if (!room) return true;
+      if (blocked.has(room)) return false;
+      if (this.roomBucket(room).waitMs() === 0) return true;
+      blocked.add(room);
+      return false;
+    });
+  }
+
+  private async pumpOnce(): Promise<void> {
+    for (let i = this.nextIndex(); i >= 0 && !this.stopped; i = this.nextIndex()) {
+      const [o] = this.queue.splice(i, 1);
+      this.global.take();
+      if (o.target.roomId) this.roomBucket(o.target.roomId).take();
+      await this.send(o).catch((err) => this.log(`wechat: send failed: ${maskPersonal(String((err as Error)?.message ?? err)).split("\n")[0]}`));
+    }
+  }
+
+  private schedule(): void {
+    if (this.queue.length && !this.stopped && !this.timer) {
+      const waits = [this.global.waitMs(), ...this.queue.filter((o) => o.target.roomId).map((o) => this.roomBucket(o.target.roomId!).waitMs())];
+      const wait = Math.min(Math.max(50, Math.max(this.global.waitMs(), Math.min(...waits))), 1000);
+      this.timer = setTimeout(() => { this.timer = undefined; void this.pump(); }, wait);
+      this.timer.unref();
+    }
+  }
+
+  /** Messages waiting for a token. */
+  get queued(): number { return this.queue.length; }
+
+  private async send(o: Outgoing): Promise<void> {
+    if (o.target.roomId) {
+      const room = await this.bot.Room.find({ id: o.target.roomId });
+      if (!room) throw new Error("room not found");
+      const talker = o.talker ?? (await this.bot.Contact.find({ id: o.target.contactId }));
+      if (talker) await room.say(o.text, talker);
+      else await room.say(o.text);
+    } else {
+      const contact = o.talker ?? (await this.bot.Contact.find({ id: o.target.contactId }));
+      if (!contact) throw new Error("contact not found");
+      await contact.say(o.text);
+    }
+    this.sent.push({ target: o.target, text: o.text });
+    if (this.sent.length > 500) this.sent.splice(0, this.sent.length - 500);
+  }
+}
+
+const keyOf = (msg: Message) => `${msg.channel}:${msg.conversationId}:${msg.userId}`;
+
+/** A turn's replies as one WeChat message; choices are numbered text (回复 1 / 2 / 3). */
+export function joinReplies(replies: Reply[]): string {
+  return replies.map((r) => {
+    const n = r.choices?.length ?? 0;
+    let text = textWithNumberedChoices(r, WECHAT_WORDING.choiceHint);
+    if (n) {
+      const nums = WECHAT_WORDING.numbers(n);
+      text = text.split("请回复序号，或直接输入。").join(`请回复 ${nums} 选择，或直接输入。`)
+        .split("请回复序号选择").join(`请回复 ${nums} 选择`)
+        .split("回复序号").join(`回复 ${nums} `);
+    }
+    return text;
+  }).join("\n\n");
+}

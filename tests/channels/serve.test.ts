@@ -1,0 +1,52 @@
+// `npm start` as a process: embedded defaults, /healthz, the routes, SIGTERM → exit 0 with the
+// stores flushed, and no personal numbers in the log.
+import { describe, it, expect } from "vitest";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, readdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { postJson, getJson, waitFor } from "./helpers.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+describe("npm start", () => {
+  it("serves everything on one port, and stops cleanly on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "serve-"));
+    const child = spawn(process.execPath, [join(ROOT, "bot", "bin.js"), "serve"], {
+      cwd: dir, // relative defaults (./data, ./sandbox-data) land in the temp dir
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", HELPDESK_DATA_DIR: join(dir, "data"), HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_RATE_LIMIT: "0", WECHATY_PUPPET: "", MicrosoftAppId: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => { err += d.toString("utf8"); });
+    child.stdout.on("data", (d: Buffer) => { err += d.toString("utf8"); });
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    try {
+      const port = await waitFor(() => err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 30_000);
+      const base = `http://127.0.0.1:${port}`;
+      const h = await getJson(`${base}/healthz`);
+      expect(h.status).toBe(200);
+      expect(h.body).toEqual({ ok: true });
+      expect((await fetch(`${base}/`)).headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect((await fetch(`${base}/widget.js`)).headers.get("content-type")).toBe("application/javascript; charset=utf-8");
+      const r = await postJson(`${base}/api/chat`, { text: "我的身份证号是370402199001011234，忘记密码了怎么办" });
+      expect(r.status).toBe(200);
+      expect(r.body.topic).toBe("password.forgot");
+      const bad = await postJson(`${base}/api/chat`, "{oops");
+      expect(bad.status).toBe(400);
+      const bf = await postJson(`${base}/api/messages`, { type: "message", serviceUrl: "https://example.com/", text: "hi", from: { id: "u" }, conversation: { id: "c" } });
+      expect(bf.status).toBe(403);
+
+      child.kill("SIGTERM");
+      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))])).toBe(0);
+      expect(existsSync(join(dir, "data", "sessions"))).toBe(true);
+      expect(readdirSync(join(dir, "data", "sessions")).filter((f) => f.endsWith(".json")).length).toBeGreaterThan(0);
+      expect(err).toContain("SIGTERM");
+      expect(err).not.toContain("370402199001011234");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
