@@ -230,6 +230,7 @@ export class Engine {
         const e = this.deps.matcher.entry(id);
         return e ? composeAnswer(e, { region }).text : "";
       },
+      regionOf: (t) => this.deps.matcher.findPlace(t)?.region ?? null,
       classify: (t, ids) => {
         const { candidates } = this.deps.matcher.score(t);
         const best = candidates.find((c) => ids.includes(c.id));

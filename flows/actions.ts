@@ -1,12 +1,29 @@
 // Flows that act on the platform: check progress, withdraw a pending registration, start a transfer.
 // Anything that changes data states what will happen, asks for a one-time code and an explicit yes,
 // and carries an idempotency key kept in the state so a resumed conversation never acts twice.
-import type { FlowDef, FlowStep } from "./types.ts";
-import { ask, picked, inputText } from "./common.ts";
+import type { FlowDef, FlowStep, PlatformResult } from "./types.ts";
+import { ask, picked, inputText, yesOrNo } from "./common.ts";
 import {
   identifyStep, startIdentify, resultOf, describeRegistration, NOT_FOUND, UNAVAILABLE, ROLE_NAME,
   type IdentifyState, type Registration,
 } from "./identify.ts";
+
+const YES = /^(确认|是|是的|对|好|好的|确定|提交|撤回|yes)/i;
+const NO = /^(不|否|先不|no)/i;
+
+/** The code was sent: say where (masked) and ask for it. */
+function askForCode<S extends IdentifyState>(res: PlatformResult, state: S, T: string, then: string): FlowStep<S> {
+  if (!res.ok) return failed(state, T);
+  const phone = (res.data as { maskedPhone: string }).maskedPhone;
+  return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码，输入后${then}。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+}
+
+/** Reads a 6-digit code, or asks again. */
+function readCode<S>(text: string, state: S, T: string): string | FlowStep<S> {
+  const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
+  if (m) return m[1];
+  return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
+}
 
 const failed = <S>(state: S, topic: string, text = UNAVAILABLE): FlowStep<S> => ({ replies: [{ text, topic }], state, status: "done", topic });
 const isUnavailable = (code: string) => code === "unavailable";
@@ -65,22 +82,20 @@ export const withdraw: FlowDef<WithdrawState> = {
       };
     }
     if (state.step === "confirm") {
-      const i = picked(input, CONFIRM) ?? (/^(确认|是|是的|对|好|好的|确定|yes|撤回)/i.test(text) ? 0 : /^(不|否|no)/i.test(text) ? 1 : undefined);
+      const i = yesOrNo(input, CONFIRM, YES, NO);
       if (i === 1) return { replies: [{ text: "好的，没有撤回，您的注册申请保持不变。", topic: T }], state, status: "done", topic: T };
       if (i !== 0) return { replies: [], state, status: "waiting", unhandled: true };
       return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "withdraw" } };
     }
     if (state.step === "send-code") {
       if (!res) return { replies: [], state, status: "waiting", unhandled: true };
-      if (!res.ok) return failed(state, T);
-      const phone = (res.data as { maskedPhone: string }).maskedPhone;
-      return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码，输入后立即撤回。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+      return askForCode(res, state, T, "立即撤回");
     }
     if (state.step === "code") {
-      const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
-      if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
+      const code = readCode(text, state, T);
+      if (typeof code !== "string") return code;
       // The code goes into the request only, never into the stored state.
-      return { replies: [], state: { ...state, step: "withdrawing", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "withdraw", idNumber: state.idNumber!, code: m[1], idempotencyKey: state.key! } };
+      return { replies: [], state: { ...state, step: "withdrawing", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "withdraw", idNumber: state.idNumber!, code, idempotencyKey: state.key! } };
     }
     if (state.step === "withdrawing") {
       if (!res) return { replies: [], state, status: "waiting", unhandled: true };
@@ -164,21 +179,19 @@ export const transfer: FlowDef<TransferState> = {
         };
       }
       case "confirm": {
-        const i = picked(input, YESNO) ?? (/^(确认|是|是的|对|好|好的|确定|提交|yes)/i.test(text) ? 0 : /^(不|否|先不|no)/i.test(text) ? 1 : undefined);
+        const i = yesOrNo(input, YESNO, YES, NO);
         if (i === 1) return { replies: [{ text: "好的，没有提交调转申请。", topic: T }], state, status: "done", topic: T };
         if (i !== 0) break;
         return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "transfer" } };
       }
       case "send-code": {
         if (!res) break;
-        if (!res.ok) return failed(state, T);
-        const phone = (res.data as { maskedPhone: string }).maskedPhone;
-        return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码，输入后立即提交调转申请。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+        return askForCode(res, state, T, "立即提交调转申请");
       }
       case "code": {
-        const m = text.normalize("NFKC").match(/^\D*(\d{6})\D*$/);
-        if (!m) return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
-        return { replies: [], state: { ...state, step: "starting", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code: m[1], idempotencyKey: state.key! } };
+        const code = readCode(text, state, T);
+        if (typeof code !== "string") return code;
+        return { replies: [], state: { ...state, step: "starting", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code, idempotencyKey: state.key! } };
       }
       case "starting": {
         if (!res) break;

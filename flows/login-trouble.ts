@@ -1,7 +1,7 @@
 // Login trouble: which of the platform's four messages does the user see?
 import type { FlowDef } from "./types.ts";
 import type { Reply } from "../bot/types.ts";
-import { ask, picked, inputText } from "./common.ts";
+import { ask, picked, inputText, answerThenAsk } from "./common.ts";
 
 const MESSAGES = [
   { id: "login.account-not-found", label: "“您的账号不存在……”" },
@@ -20,12 +20,7 @@ export const loginTrouble: FlowDef<State> = {
   version: 1,
   topic: "login.cannot-login",
   start(ctx) {
-    return {
-      replies: [{ text: ctx.answer("login.cannot-login"), topic: "login.cannot-login" }, ask("请问登录时页面提示的是哪一条？", LABELS, "login.cannot-login")],
-      state: { step: "which" },
-      status: "waiting",
-      topic: "login.cannot-login",
-    };
+    return answerThenAsk(ctx, "login.cannot-login", "请问登录时页面提示的是哪一条？", LABELS, { step: "which" });
   },
   step(ctx, state, input) {
     const text = inputText(input);

@@ -1,6 +1,6 @@
 // Forgotten password: both ways at once, then narrow by whether the registered email or phone still works.
 import type { FlowDef } from "./types.ts";
-import { ask, picked, inputText } from "./common.ts";
+import { picked, inputText, answerThenAsk } from "./common.ts";
 
 const CHOICES = ["能，用注册时的邮箱或手机号找回", "邮箱和手机号都用不了了"];
 
@@ -9,12 +9,7 @@ export const passwordForgot: FlowDef<{ step: "contact" }> = {
   version: 1,
   topic: "password.forgot",
   start(ctx) {
-    return {
-      replies: [{ text: ctx.answer("password.forgot"), topic: "password.forgot" }, ask("您注册时留的邮箱或手机号现在还能用吗？", CHOICES, "password.forgot")],
-      state: { step: "contact" },
-      status: "waiting",
-      topic: "password.forgot",
-    };
+    return answerThenAsk(ctx, "password.forgot", "您注册时留的邮箱或手机号现在还能用吗？", CHOICES, { step: "contact" as const });
   },
   step(_ctx, state, input) {
     const text = inputText(input);

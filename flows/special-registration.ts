@@ -1,7 +1,7 @@
 // Special registration guide: after the general how-to, one choice per special case; the answer
 // is that case's entry for the user's city (asked for when the editions differ and no city is known).
 import type { FlowDef, FlowStep } from "./types.ts";
-import { ask, picked, inputText } from "./common.ts";
+import { ask, picked, inputText, answerThenAsk } from "./common.ts";
 
 const CASES = [
   { id: "special.hrss-internal", label: "人社局内部科室或局属单位" },
@@ -21,15 +21,7 @@ export const specialRegistration: FlowDef<State> = {
   version: 1,
   topic: "register.how",
   start(ctx) {
-    return {
-      replies: [
-        { text: ctx.answer("register.how"), topic: "register.how" },
-        ask("如果您属于下面的特殊情况，回复序号查看对应的注册方法；不是的话直接问别的问题即可：", CASES.map((c) => c.label), "register.how"),
-      ],
-      state: { step: "case" },
-      status: "waiting",
-      topic: "register.how",
-    };
+    return answerThenAsk(ctx, "register.how", "如果您属于下面的特殊情况，回复序号查看对应的注册方法；不是的话直接问别的问题即可：", CASES.map((c) => c.label), { step: "case" });
   },
   step(ctx, state, input): FlowStep<State> {
     const text = inputText(input);
@@ -47,7 +39,10 @@ export const specialRegistration: FlowDef<State> = {
       return { replies: [{ text: ctx.answer(id), topic: id }], state, status: "done", topic: id };
     }
     let c = picked(input, CITY);
-    if (c === undefined) c = /枣庄|滕州|薛城|峄城|台儿庄|山亭/.test(text) ? 0 : /泰安|泰山|岱岳|新泰|肥城|宁阳|东平/.test(text) ? 1 : /其他|别的|外地/.test(text) ? 2 : undefined;
+    if (c === undefined) {
+      const r = ctx.regionOf(text);
+      c = r === "zaozhuang" ? 0 : r === "taian" ? 1 : r === "other" || /其他|别的|外地/.test(text) ? 2 : undefined;
+    }
     if (c === undefined) return { replies: [], state, status: "waiting", unhandled: true };
     const id = state.id!;
     const region = c === 0 ? "zaozhuang" : c === 1 ? "taian" : null;

@@ -1,6 +1,6 @@
 // Title date helper: how the title was obtained, and for 评审 in Tai'an, before or after 2021-05-01.
 import type { FlowDef, FlowContext, FlowStep } from "./types.ts";
-import { ask, picked, inputText } from "./common.ts";
+import { ask, picked, inputText, answerThenAsk } from "./common.ts";
 import { parseLooseDate, relativeToSwitch } from "./dates.ts";
 
 const HOW = ["评审取得", "考试取得", "大、中专毕业生转正定职取得"];
@@ -31,12 +31,7 @@ export const titleDate: FlowDef<State> = {
   version: 1,
   topic: TOPIC,
   start(ctx) {
-    return {
-      replies: [{ text: ctx.answer(TOPIC), topic: TOPIC }, ask("您的职称是怎么取得的？我帮您确定填哪一天。", HOW, TOPIC)],
-      state: { step: "how" },
-      status: "waiting",
-      topic: TOPIC,
-    };
+    return answerThenAsk(ctx, TOPIC, "您的职称是怎么取得的？我帮您确定填哪一天。", HOW, { step: "how" });
   },
   step(ctx, state, input) {
     const text = inputText(input);
@@ -54,7 +49,10 @@ export const titleDate: FlowDef<State> = {
     }
     if (state.step === "city") {
       let i = picked(input, CITY);
-      if (i === undefined) i = /枣庄|滕州|薛城|峄城|台儿庄|山亭/.test(text) ? 0 : /泰安|泰山|岱岳|新泰|肥城|宁阳|东平/.test(text) ? 1 : undefined;
+      if (i === undefined) {
+        const r = ctx.regionOf(text);
+        i = r === "zaozhuang" ? 0 : r === "taian" ? 1 : r === "other" || /其他|别的|外地/.test(text) ? 2 : undefined;
+      }
       if (i === 0) return { ...reviewRule(ctx, state, "zaozhuang"), setRegion: "zaozhuang" };
       if (i === 1) return { ...reviewRule(ctx, state, "taian"), setRegion: "taian" };
       if (i === 2) return done(`${RULE_REVIEW}（这是枣庄市的说明；泰安市另有以2021年5月1日为界的规定。其他城市请以当地人社部门的要求为准。）`, state);

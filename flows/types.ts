@@ -28,6 +28,8 @@ export interface FlowContext {
   answer(id: string): string;
   /** The entry's answer for a given region. */
   answerFor(id: string, region: Region): string;
+  /** The city a text names: a region, "other" for another Shandong city, or null. */
+  regionOf(text: string): Region | "other" | null;
   /** Best entry among `ids` for a text, or null when none fits. */
   classify(text: string, ids: string[]): string | null;
   isGroup: boolean;

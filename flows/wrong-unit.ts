@@ -1,6 +1,6 @@
 // Wrong unit chosen at registration: pending → withdraw (or ask that unit to reject); approved → transfer.
 import type { FlowDef } from "./types.ts";
-import { ask, picked, inputText } from "./common.ts";
+import { ask, picked, inputText, answerThenAsk } from "./common.ts";
 
 const TOPIC = "register.wrong-unit";
 const STATUS = ["还在审核中（待审核）", "已经审核通过了"];
@@ -13,12 +13,7 @@ export const wrongUnit: FlowDef<State> = {
   version: 1,
   topic: TOPIC,
   start(ctx) {
-    return {
-      replies: [{ text: ctx.answer(TOPIC), topic: TOPIC }, ask("您的注册现在是什么状态？", STATUS, TOPIC)],
-      state: { step: "status" },
-      status: "waiting",
-      topic: TOPIC,
-    };
+    return answerThenAsk(ctx, TOPIC, "您的注册现在是什么状态？", STATUS, { step: "status" });
   },
   step(ctx, state, input) {
     const text = inputText(input);
