@@ -104,7 +104,15 @@
   root.appendChild(style);
 
   var launcher = el("button", { type: "button", className: "launcher", "aria-expanded": "false", "aria-controls": "sd-panel", "aria-describedby": "sd-unread" });
-  launcher.appendChild(el("span", { "aria-hidden": "true" }, "💬"));
+  // An SVG bubble: emoji fonts are often missing on office PCs and show as a box.
+  var svgNs = "http://www.w3.org/2000/svg";
+  var icon = document.createElementNS(svgNs, "svg");
+  icon.setAttribute("viewBox", "0 0 24 24"); icon.setAttribute("width", "18"); icon.setAttribute("height", "18"); icon.setAttribute("aria-hidden", "true");
+  var bubble = document.createElementNS(svgNs, "path");
+  bubble.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
+  bubble.setAttribute("fill", "currentColor");
+  icon.appendChild(bubble);
+  launcher.appendChild(icon);
   launcher.appendChild(el("span", null, W.launcher));
   launcher.appendChild(el("span", { className: "dot", "aria-hidden": "true" }));
   var unread = el("span", { id: "sd-unread", className: "sr" }, "");
