@@ -50,3 +50,42 @@ describe("npm start", () => {
     }
   });
 });
+
+describe("a crash mid-flow", () => {
+  it("resumes the conversation after the process is killed and started again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "crash-"));
+    const start = () => {
+      const child = spawn(process.execPath, [join(ROOT, "bot", "bin.js"), "serve"], {
+        cwd: dir,
+        env: { ...process.env, PORT: "0", HOST: "127.0.0.1", HELPDESK_DATA_DIR: join(dir, "data"), HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_RATE_LIMIT: "0", WECHATY_PUPPET: "", MicrosoftAppId: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stderr.on("data", (d: Buffer) => { out += d.toString("utf8"); });
+      child.stdout.on("data", (d: Buffer) => { out += d.toString("utf8"); });
+      const exited = new Promise((r) => child.on("exit", r));
+      return { child, exited, port: () => waitFor(() => out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 30_000) };
+    };
+    const first = start();
+    try {
+      const base1 = `http://127.0.0.1:${await first.port()}`;
+      const r1 = await postJson(`${base1}/api/chat`, { text: "职称评审通过时间怎么填" });
+      expect(r1.body.flow).toBe("title-date");
+      first.child.kill("SIGKILL"); // no chance to flush: the turn's write must already be on disk
+      await first.exited;
+      const second = start();
+      try {
+        const base2 = `http://127.0.0.1:${await second.port()}`;
+        const r2 = await postJson(`${base2}/api/chat`, { conversationId: r1.body.conversationId, text: "考试" });
+        expect(r2.body.conversationId).toBe(r1.body.conversationId);
+        expect(r2.body.replies.map((x: { text: string }) => x.text).join("\n")).toContain("考试最后一天");
+      } finally {
+        second.child.kill("SIGKILL");
+        await second.exited;
+      }
+    } finally {
+      if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
