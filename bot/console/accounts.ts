@@ -19,6 +19,8 @@ export interface Account {
   createdAt: number;
   createdBy: string;
   passwordChangedAt: number;
+  /** Bumped by every password change; a session remembers the value it signed in with. */
+  passwordVersion?: number;
 }
 
 interface AccountsFile { v: 1; accounts: Account[] }
@@ -96,7 +98,8 @@ export class AccountStore {
     return withFileLock(`${this.file}.lock`, () => {
       const data = readJsonFile<AccountsFile>(this.file, { v: 1, accounts: [] });
       const out = fn(data);
-      writeFileAtomic(this.file, JSON.stringify(data, null, 2) + "\n");
+      // Password hashes: readable by the service's own user only.
+      writeFileAtomic(this.file, JSON.stringify(data, null, 2) + "\n", 0o600);
       this.cache = undefined;
       return out;
     });
@@ -124,7 +127,7 @@ export class AccountStore {
     await this.change((data) => {
       const a = data.accounts.find((x) => x.name === name);
       if (!a) throw new AccountError(`没有账号 ${name}`, 404);
-      a.hash = hash; a.passwordChangedAt = now;
+      a.hash = hash; a.passwordChangedAt = now; a.passwordVersion = (a.passwordVersion ?? 0) + 1;
     });
   }
 

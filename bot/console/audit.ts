@@ -25,7 +25,8 @@ export class AuditLog {
   }
 
   /** The newest records first. */
-  recent(limit = 200, filter?: { who?: string; action?: string }): AuditRecord[] {
+  async recent(limit = 200, filter?: { who?: string; action?: string }): Promise<AuditRecord[]> {
+    await this.file.flush(); // include writes still on their way
     let all = this.file.readAll();
     if (filter?.who) all = all.filter((r) => r.who === filter.who);
     if (filter?.action) all = all.filter((r) => r.action.startsWith(filter.action!));

@@ -11,6 +11,8 @@ export interface AuthSession {
   csrf: string;
   createdAt: number;
   lastSeen: number;
+  /** The account's password version at sign-in (a later change ends the session). */
+  passwordVersion: number;
 }
 
 export const SESSION_COOKIE = "hd_console";
@@ -30,7 +32,7 @@ export class AuthSessions {
   private byHash = new Map<string, AuthSession>();
   private dirty = false;
 
-  constructor(file: string, private clock: Clock, private limits = { idleMs: 8 * 3600_000, absoluteMs: 12 * 3600_000 }) {
+  constructor(file: string, private clock: Clock, private limits = { idleMs: 8 * 3600_000, absoluteMs: 12 * 3600_000 }, private log: (line: string) => void = (l) => console.error(l)) {
     this.db = new Low(new JSONFile<{ sessions: AuthSession[] }>(file), { sessions: [] });
   }
 
@@ -38,6 +40,11 @@ export class AuthSessions {
     try { await this.db.read(); } catch { this.db.data = { sessions: [] }; /* unreadable: everyone signs in again */ }
     for (const s of this.db.data.sessions ?? []) this.byHash.set(s.idHash, s);
     this.prune();
+  }
+
+  /** A background save: a failure is reported, the sessions stay in memory. */
+  private saveLater(): void {
+    this.save().catch((err) => this.log(`console: sign-in sessions not saved: ${(err as Error).message}`));
   }
 
   private async save(): Promise<void> {
@@ -55,11 +62,11 @@ export class AuthSessions {
     for (const [h, s] of this.byHash) if (this.expired(s, now)) { this.byHash.delete(h); this.dirty = true; }
   }
 
-  async create(name: string): Promise<{ id: string; session: AuthSession }> {
+  async create(name: string, passwordVersion: number): Promise<{ id: string; session: AuthSession }> {
     this.prune();
     const id = newToken();
     const now = this.clock.now();
-    const session: AuthSession = { idHash: hash(id), name, csrf: newToken(), createdAt: now, lastSeen: now };
+    const session: AuthSession = { idHash: hash(id), name, csrf: newToken(), createdAt: now, lastSeen: now, passwordVersion };
     this.byHash.set(session.idHash, session);
     await this.save();
     return { id, session };
@@ -71,9 +78,9 @@ export class AuthSessions {
     const s = this.byHash.get(hash(id));
     if (!s) return null;
     const now = this.clock.now();
-    if (this.expired(s, now)) { this.byHash.delete(s.idHash); void this.save(); return null; }
+    if (this.expired(s, now)) { this.byHash.delete(s.idHash); this.saveLater(); return null; }
     // Written at most once a minute: a busy console should not rewrite the file per request.
-    if (now - s.lastSeen > 60_000) { s.lastSeen = now; this.dirty = true; void this.save(); }
+    if (now - s.lastSeen > 60_000) { s.lastSeen = now; this.dirty = true; this.saveLater(); }
     else s.lastSeen = now;
     return s;
   }

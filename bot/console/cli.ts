@@ -51,7 +51,9 @@ const CITY: Record<string, string> = { zaozhuang: "枣庄", taian: "泰安", oth
 
 function table(n: number, r: TriageResult): string {
   const out: string[] = [];
-  const where = r.region ? CITY[r.region] : r.place ? `${r.place.name}（${CITY[r.place.region]}）` : "未知";
+  const where = r.region
+    ? `${CITY[r.region]}${r.place && r.place.name !== CITY[r.region] ? `（${r.place.name}）` : ""}`
+    : r.place ? `${r.place.name}（${CITY[r.place.region]}）` : "未知";
   out.push(`#${n}  地区：${where}   ${r.text.replace(/\s+/g, " ").slice(0, 60)}${r.text.length > 60 ? "…" : ""}`);
   if (!r.topics.length) out.push("    （没有匹配的知识条目）");
   const w = Math.max(8, ...r.topics.map((t) => t.id.length));

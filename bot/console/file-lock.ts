@@ -44,9 +44,9 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
 }
 
 /** Writes a file so readers see the old or the new content, never a mix. */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string, mode?: number): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  writeFileSync(tmp, content);
+  writeFileSync(tmp, content, mode === undefined ? undefined : { mode });
   renameSync(tmp, path);
 }
 

@@ -114,13 +114,14 @@ export class HandoffQueue implements HandoffPort {
       transcript: session.history.map((h) => ({ ...h })),
     };
     this.db.data.tickets.push(t);
-    await this.save();
+    // The user must still get the hand-off answer if the file cannot be written right now.
+    try { await this.save(); } catch (err) { this.deps.log?.(`console: ticket ${t.id} not saved yet: ${(err as Error).message}`); }
     if (!open) {
       const text = promisedAt === null ? CW.offHoursNoOpening(t.id)
         : CW.offHours(describeHours(this.deps.hours), describeOpening(promisedAt, now, this.deps.hours), t.id);
       // The engine may append this to its own reply (takeOpenNotice); if it does not, it goes
       // out through the hub after the turn's reply.
-      const timer = setTimeout(() => void this.sendPendingNotice(t.id), this.deps.noticeDelayMs ?? 300);
+      const timer = setTimeout(() => this.sendPendingNotice(t.id).catch((err) => this.deps.log?.(`console: off-hours notice for ${t.id} failed: ${(err as Error).message}`)), this.deps.noticeDelayMs ?? 300);
       timer.unref?.();
       this.pendingNotices.set(t.id, { text, timer });
     }
@@ -143,7 +144,10 @@ export class HandoffQueue implements HandoffPort {
     clearTimeout(p.timer);
     this.pendingNotices.delete(ticketId);
     const t = this.get(ticketId);
-    if (t) { this.push(t, { role: "system", text: p.text, at: this.now }); void this.save(); }
+    if (t) {
+      this.push(t, { role: "system", text: p.text, at: this.now });
+      this.save().catch((err) => this.deps.log?.(`console: ticket ${t.id} not saved: ${(err as Error).message}`));
+    }
     return p.text;
   }
 

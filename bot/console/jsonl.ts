@@ -27,9 +27,11 @@ export class JsonlFile<T> {
     return out;
   }
 
+  /** Resolves once written; a failed append is reported, never thrown (callers fire and forget). */
   append(record: T): Promise<void> {
-    const p = this.chain.then(() => appendFile(this.path, JSON.stringify(record) + "\n"));
-    this.chain = p.catch((err) => this.log(`${this.path}: append failed: ${(err as Error).message}`));
+    const p = this.chain.then(() => appendFile(this.path, JSON.stringify(record) + "\n"))
+      .catch((err) => this.log(`${this.path}: append failed: ${(err as Error).message}`));
+    this.chain = p;
     return p;
   }
 

@@ -19,7 +19,7 @@ import type { Clock } from "../clock.ts";
 import { writeFileAtomic } from "./file-lock.ts";
 import { computeFigures, judge, readRegression, summarize, type FigureSet, type FigureSummary, type Verdict } from "./regression.ts";
 
-export type ChangeAction = "add-phrasings" | "out-of-scope" | "rollback";
+export type ChangeAction = "add-phrasings" | "out-of-scope" | "confirm" | "rollback";
 
 export interface ChangeRecord {
   id: string;
@@ -36,7 +36,8 @@ export interface ChangeRecord {
   /** The file before the change (null: it did not exist) and after it. */
   before: string | null;
   after: string | null;
-  figures: { before: FigureSummary; after: FigureSummary };
+  /** Null for a change the matcher never reads (a confirmation date). */
+  figures: { before: FigureSummary; after: FigureSummary } | null;
   rollbackOf?: string;
   rolledBackAt?: number;
   rolledBackBy?: string;
@@ -44,7 +45,7 @@ export interface ChangeRecord {
 
 export type ChangeOutcome =
   | { ok: true; change: ChangeRecord; verdict: Verdict }
-  | { ok: false; status: number; error: string; problems?: string[]; figures?: { before: FigureSummary; after: FigureSummary }; verdict?: Verdict };
+  | { ok: false; status: number; error: string; problems?: string[]; figures?: ChangeRecord["figures"]; verdict?: Verdict };
 
 // YAML output options that reproduce the knowledge files byte for byte when nothing changed.
 const YAML_OUT = { lineWidth: 0, flowCollectionPadding: false } as const;
@@ -71,6 +72,8 @@ export interface KnowledgeOpsDeps {
   clock: Clock;
   /** Defaults to <knowledgeDir>/regression.jsonl. */
   regressionFile?: string;
+  /** Leave-one-out "answered" may drop by this many still-reached phrasings (see judge). */
+  looTolerance?: number;
   log?: (line: string) => void;
 }
 
@@ -84,6 +87,8 @@ export class KnowledgeOps {
     this.db = new Low(new JSONFile(deps.historyFile), { v: 1, changes: [] });
     this.regressionFile = deps.regressionFile ?? join(deps.knowledgeDir, "regression.jsonl");
   }
+
+  get dir(): string { return this.deps.knowledgeDir; }
 
   async init(): Promise<void> { await this.db.read(); this.db.data.changes ??= []; }
 
@@ -158,7 +163,7 @@ export class KnowledgeOps {
    * Tries `next` as the new content of `rel`; writes, reloads and records it when the files load
    * and (unless `force`) the figures do not drop.
    */
-  private async apply(rel: string, next: string | null, meta: Omit<ChangeRecord, "id" | "at" | "file" | "before" | "after" | "figures">, force = false): Promise<ChangeOutcome> {
+  private async apply(rel: string, next: string | null, meta: Omit<ChangeRecord, "id" | "at" | "file" | "before" | "after" | "figures">, force = false, matchingUnchanged = false): Promise<ChangeOutcome> {
     const path = join(this.deps.knowledgeDir, rel);
     const before = existsSync(path) ? readFileSync(path, "utf8") : null;
     const cur = this.current();
@@ -170,11 +175,17 @@ export class KnowledgeOps {
         const problems = staged.problems.map((p) => formatProblem({ ...p, file: relative(staging, join(process.cwd(), p.file)).replace(/^(\.\.\/)+/, "") || p.file }));
         return { ok: false, status: 422, error: "修改后的知识文件校验未通过", problems };
       }
-      const beforeFigures = await this.figuresNow(cur.knowledge);
-      const afterFigures = await computeFigures(staged.knowledge, readRegression(this.regressionFile).lines, new Matcher(staged.knowledge));
-      const verdict = judge(beforeFigures, afterFigures);
-      const figures = { before: summarize(beforeFigures), after: summarize(afterFigures) };
-      if (!verdict.ok && !force) return { ok: false, status: 409, error: "这项修改会降低准确率，未采纳", figures, verdict };
+      // A change the matcher never reads (a confirmation date) cannot move the figures: not measured.
+      let verdict: Verdict = { ok: true, reasons: [], existing: { before: { right: 0, wrong: 0 }, after: { right: 0, wrong: 0 } }, broken: [] };
+      let figures: ChangeRecord["figures"] = null;
+      let afterFigures: FigureSet | undefined;
+      if (!matchingUnchanged) {
+        const beforeFigures = await this.figuresNow(cur.knowledge);
+        afterFigures = await computeFigures(staged.knowledge, readRegression(this.regressionFile).lines, new Matcher(staged.knowledge));
+        verdict = judge(beforeFigures, afterFigures, this.deps.looTolerance ?? 3);
+        figures = { before: summarize(beforeFigures), after: summarize(afterFigures) };
+        if (!verdict.ok && !force) return { ok: false, status: 409, error: "这项修改会降低准确率，未采纳", figures, verdict };
+      }
 
       if (next === null) rmSync(path, { force: true }); else writeFileAtomic(path, next);
       const reloaded = this.reload();
@@ -182,7 +193,8 @@ export class KnowledgeOps {
         if (before === null) rmSync(path, { force: true }); else writeFileAtomic(path, before);
         return { ok: false, status: 500, error: "重新加载知识失败，已恢复原文件，机器人继续使用原来的知识", problems: reloaded.problems };
       }
-      this.cached = { sig: this.signature(this.deps.knowledgeDir), figures: afterFigures };
+      if (afterFigures) this.cached = { sig: this.signature(this.deps.knowledgeDir), figures: afterFigures };
+      else if (this.cached) this.cached = { ...this.cached, sig: this.signature(this.deps.knowledgeDir) };
       const change: ChangeRecord = {
         ...meta, id: `K${this.deps.clock.now().toString(36)}${randomBytes(3).toString("hex")}`, at: this.deps.clock.now(),
         file: rel, before, after: next, figures,
@@ -278,6 +290,22 @@ export class KnowledgeOps {
     });
   }
 
+  /** Records that an entry's answer was checked today (entry.confirmed). */
+  confirm(input: { topic: string; day: string; who: string }): Promise<ChangeOutcome> {
+    return this.mutex.runExclusive(async () => {
+      const rel = join("entries", `${input.topic}.yaml`);
+      const path = join(this.deps.knowledgeDir, rel);
+      if (!existsSync(path)) return { ok: false, status: 404, error: `没有知识条目 ${input.topic}` };
+      const doc = parseDocument(readFileSync(path, "utf8"));
+      if (doc.get("confirmed") === input.day) return { ok: false, status: 409, error: "今天已经确认过" };
+      doc.set("confirmed", input.day);
+      const title = String(doc.get("title") ?? input.topic);
+      return this.apply(rel, doc.toString(YAML_OUT), {
+        who: input.who, action: "confirm", topic: input.topic, summary: `确认“${title}”（${input.topic}）的答案仍然有效：${input.day}`,
+      }, false, true);
+    });
+  }
+
   /** Puts a change's file back as it was before it; refused if the file changed since. */
   rollback(id: string, who: string): Promise<ChangeOutcome> {
     return this.mutex.runExclusive(async () => {
@@ -293,7 +321,7 @@ export class KnowledgeOps {
         return { ok: false, status: 409, error: `${c.file} 已在这次修改之后变化，不能直接回滚。${hint}` };
       }
       // Restoring a state that was accepted before: the files must load, the figures are shown only.
-      const out = await this.apply(c.file, c.before, { who, action: "rollback", rollbackOf: c.id, topic: c.topic, group: c.group, phrasings: c.phrasings, summary: `回滚：${c.summary}` }, true);
+      const out = await this.apply(c.file, c.before, { who, action: "rollback", rollbackOf: c.id, topic: c.topic, group: c.group, phrasings: c.phrasings, summary: `回滚：${c.summary}` }, true, c.action === "confirm");
       if (out.ok) {
         c.rolledBackAt = out.change.at; c.rolledBackBy = who;
         await this.db.write();

@@ -104,6 +104,8 @@ export interface Verdict {
   ok: boolean;
   /** Why it was refused, in the words the console shows. */
   reasons: string[];
+  /** Leave-one-out over the phrasings that existed before the change. */
+  existing: { before: { right: number; wrong: number }; after: { right: number; wrong: number } };
   /** Items that were right before and are not after. */
   broken: { kind: "phrasing" | "regression"; text: string; expect: string | null; was: Outcome; now: Outcome; got?: string | null }[];
 }
@@ -111,12 +113,18 @@ export interface Verdict {
 /**
  * A change may not lower the figures. Leave-one-out is compared over the phrasings that existed
  * before, so a new phrasing that is hard to recover when left out does not count against the
- * change; the regression set is compared line by line.
+ * change; the regression set is compared line by line and strictly.
+ *
+ * Leave-one-out: no more wrong answers and no fewer phrasings reached (answered, or offered as a
+ * choice). Any change of the index (even a new out-of-scope group) moves the statistics a little
+ * and turns a borderline answer or two into a clarifying question, so "answered" may drop by at
+ * most `tolerance` phrasings that are still reached; each such one is listed.
  */
-export function judge(before: FigureSet, after: FigureSet): Verdict {
+export function judge(before: FigureSet, after: FigureSet, tolerance = 3): Verdict {
   const reasons: string[] = [];
   const broken: Verdict["broken"] = [];
-  let rb = 0, ra = 0, wb = 0, wa = 0;
+  let rb = 0, ra = 0, wb = 0, wa = 0, reachedB = 0, reachedA = 0;
+  const reached = (o: Outcome) => o === "right" || o === "clarified";
   for (const [k, was] of before.looItems) {
     const now = after.looItems.get(k);
     if (!now) continue;
@@ -124,13 +132,16 @@ export function judge(before: FigureSet, after: FigureSet): Verdict {
     if (now === "right") ra++;
     if (was === "wrong") wb++;
     if (now === "wrong") wa++;
+    if (reached(was)) reachedB++;
+    if (reached(now)) reachedA++;
     if (was === "right" && now !== "right") {
       const [id, text] = k.split("\u0000");
       broken.push({ kind: "phrasing", text, expect: id, was, now });
     }
   }
-  if (ra < rb) reasons.push(`留一法：原有问法答对的数量从 ${rb} 降到 ${ra}`);
   if (wa > wb) reasons.push(`留一法：原有问法答错的数量从 ${wb} 升到 ${wa}`);
+  if (reachedA < reachedB) reasons.push(`留一法：原有问法能答对或列为选项的数量从 ${reachedB} 降到 ${reachedA}`);
+  if (rb - ra > tolerance) reasons.push(`留一法：原有问法直接答对的数量从 ${rb} 降到 ${ra}（最多允许减少 ${tolerance} 个）`);
   const n = Math.min(before.regressionItems.length, after.regressionItems.length);
   for (let i = 0; i < n; i++) {
     const b = before.regressionItems[i], a = after.regressionItems[i];
@@ -138,5 +149,5 @@ export function judge(before: FigureSet, after: FigureSet): Verdict {
   }
   if (after.regression.right < before.regression.right) reasons.push(`回归集：答对 ${before.regression.right} → ${after.regression.right}（共 ${after.regression.total} 条）`);
   if (after.regression.wrong > before.regression.wrong) reasons.push(`回归集：答错 ${before.regression.wrong} → ${after.regression.wrong}`);
-  return { ok: reasons.length === 0, reasons, broken: broken.slice(0, 30) };
+  return { ok: reasons.length === 0, reasons, existing: { before: { right: rb, wrong: wb }, after: { right: ra, wrong: wa } }, broken: broken.slice(0, 30) };
 }

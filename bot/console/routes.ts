@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { KNOWN_IDS } from "../../knowledge/schema.ts";
+import { ALL_FLOWS } from "../../flows/index.ts";
 import { composeAnswer } from "../compose.ts";
 import { OOS_PREFIX } from "../matcher.ts";
 import type { Region } from "../types.ts";
@@ -25,6 +26,10 @@ import { dayKey, isDayKey, nextDay } from "./zoned.ts";
 export type ConsolePluginOptions = ConsoleOptions;
 
 interface RouteFlags { public?: boolean; admin?: boolean }
+declare module "fastify" {
+  // Route flags the console's access hook reads (route options' config).
+  interface FastifyContextConfig { public?: boolean; admin?: boolean }
+}
 interface Agent { name: string; role: Role; displayName?: string; session: AuthSession; sessionId: string }
 
 const ASSETS_DIR = fileURLToPath(new URL("./assets/", import.meta.url));
@@ -69,7 +74,10 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     if (!session || !id) return null;
     const acct = svc.accounts.get(session.name);
     // A password set since sign-in (here or with `helpdesk admin passwd`) ends older sessions.
-    if (!acct || !acct.active || session.createdAt < acct.passwordChangedAt) { void svc.auth.destroy(id); return null; }
+    if (!acct || !acct.active || session.passwordVersion !== (acct.passwordVersion ?? 0)) {
+      svc.auth.destroy(id).catch((err) => req.log.warn(err));
+      return null;
+    }
     return { name: acct.name, role: acct.role, displayName: acct.displayName, session, sessionId: id };
   }
 
@@ -165,7 +173,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
       throw new HttpError(401, "账号或密码错误");
     }
     svc.throttle.succeed(name, req.ip);
-    const { id, session } = await svc.auth.create(acct.name);
+    const { id, session } = await svc.auth.create(acct.name, acct.passwordVersion ?? 0);
     addCookie(reply, cookie(SESSION_COOKIE, id, { secure: secure(req) }));
     addCookie(reply, cookie(PRE_COOKIE, "", { secure: secure(req), path: "/api/console", maxAgeSeconds: 0 }));
     void audit(req, "login", acct.name, undefined, true, acct.name);
@@ -193,7 +201,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     await svc.accounts.setPassword(a.name, b.next, now());
     // Every session of the account ends; this browser gets a new one.
     await svc.auth.destroyAllFor(a.name);
-    const { id, session } = await svc.auth.create(a.name);
+    const { id, session } = await svc.auth.create(a.name, svc.accounts.get(a.name)?.passwordVersion ?? 0);
     addCookie(reply, cookie(SESSION_COOKIE, id, { secure: secure(req) }));
     void audit(req, "password-change", a.name);
     return { ok: true, csrf: session.csrf };
@@ -262,11 +270,15 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
   const entryList = () => opts.engine.matcher.knowledge.entries.map((e) => ({ id: e.id, title: e.title, kind: e.kind }));
   const titleOf = (id: string) => opts.engine.matcher.entry(id)?.title ?? id;
 
-  app.get("/api/console/learning", async () => ({
+  app.get("/api/console/learning", async () => {
+    // Someone is looking at the unanswered list: a change may follow, so measure today's figures now.
+    svc.knowledge.prewarm();
+    return {
     groups: svc.unansweredGroups().slice(0, 200).map((g) => ({ ...g, suggestions: g.suggestions.map((s) => ({ ...s, title: titleOf(s.id) })) })),
     entries: entryList(),
     outOfScopeGroups: opts.engine.matcher.knowledge.outOfScope.groups.map((g) => ({ name: g.name, hint: g.hint ?? null })),
-  }));
+    };
+  });
 
   const changeReply = (reply: FastifyReply, out: ChangeOutcome) => {
     if (out.ok) return { ok: true, change: changeRow(out.change), verdict: out.verdict };
@@ -334,6 +346,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
         id: c.id, title: c.id.startsWith(OOS_PREFIX) ? `超出范围：${c.id.slice(OOS_PREFIX.length)}` : titleOf(c.id),
         ...numbers(c),
       })),
+      // A topic with a guided flow starts it after this answer.
+      flow: r.id ? ALL_FLOWS.find((f) => f.topic === r.id)?.name ?? null : null,
       answer: entry ? composeAnswer(entry, { region: region ?? (r.place && r.place.region !== "other" ? r.place.region : null) }).text : null,
     };
   });
@@ -358,6 +372,13 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
       phrasings: e.phrasings, platform_messages: e.platform_messages, related: e.related,
       sources: e.source.map((s) => ({ edition: s.edition, section: s.section })),
     };
+  });
+  app.post<{ Params: { id: string } }>("/api/console/entries/:id/confirm", async (req, reply) => {
+    const a = agentOf(req);
+    if (!opts.engine.matcher.entry(req.params.id)) throw new HttpError(404, "没有这个知识条目");
+    const out = await svc.knowledge.confirm({ topic: req.params.id, day: dayKey(now(), svc.hours.timeZone), who: a.name });
+    void audit(req, "knowledge-confirm", req.params.id, out.ok ? out.change.summary : `未确认：${out.error}`, out.ok);
+    return changeReply(reply, out);
   });
   app.get("/api/console/knowledge/figures", async () => ({ figures: await svc.knowledge.currentFigures() }));
   app.post("/api/console/knowledge/reload", admin, async (req, reply) => {
@@ -485,7 +506,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     void audit(req, "retention-sweep", undefined, JSON.stringify(r));
     return { ...r, retentionDays: svc.retentionDays };
   });
-  app.get("/api/console/admin/settings", admin, async () => ({ retentionDays: svc.retentionDays, hours: svc.hours, knowledgeDir: svc.knowledge.regressionFile.replace(/regression\.jsonl$/, "") }));
+  app.get("/api/console/admin/settings", admin, async () => ({ retentionDays: svc.retentionDays, hours: svc.hours, knowledgeDir: svc.knowledge.dir }));
 
   // ---- for channels: 👍 / 👎 ----
 

@@ -23,7 +23,7 @@ export interface ConsoleOptions {
   /** HELPDESK_DATA_DIR; the console keeps its files in dataDir/console/. */
   dataDir: string;
   clock?: Clock;
-  /** The knowledge the console edits; default the repository's knowledge/. Tests pass a copy. */
+  /** The knowledge the console edits; default HELPDESK_KNOWLEDGE_DIR, else the repository's knowledge/. Tests pass a copy. */
   knowledgeDir?: string;
   /** Default <knowledgeDir>/regression.jsonl. */
   regressionFile?: string;
@@ -37,7 +37,7 @@ export interface ConsoleOptions {
   sessionLimits?: { idleMs: number; absoluteMs: number };
   /** How long the engine has to take an off-hours notice before it is sent on its own (ms). */
   noticeDelayMs?: number;
-  /** Compute the knowledge figures this long after start, so the first change is quicker; -1: never. */
+  /** Compute the knowledge figures this long after start, so the first change is quicker; default -1: only when the learning page is opened. */
   prewarmAfterMs?: number;
   log?: (line: string) => void;
 }
@@ -77,7 +77,7 @@ export class ConsoleService {
     const envDays = Number(process.env.HELPDESK_RETENTION_DAYS);
     this.retentionDays = opts.retentionDays ?? (envDays > 0 ? envDays : 180);
     this.accounts = new AccountStore(join(this.dir, "accounts.json"));
-    this.auth = new AuthSessions(join(this.dir, "auth-sessions.json"), this.clock, opts.sessionLimits);
+    this.auth = new AuthSessions(join(this.dir, "auth-sessions.json"), this.clock, opts.sessionLimits, this.log);
     this.throttle = new LoginThrottle(this.clock, { ...DEFAULT_THROTTLE, ...opts.throttle });
     this.audit = new AuditLog(join(this.dir, "audit.jsonl"), this.log);
     this.events = new EventLog(join(this.dir, "events.jsonl"), this.log);
@@ -88,7 +88,7 @@ export class ConsoleService {
     this.notices = noticeBoard(opts.dataDir);
     this.resolutions = new ResolutionStore(join(this.dir, "learning.json"));
     this.knowledge = new KnowledgeOps({
-      knowledgeDir: opts.knowledgeDir ?? KNOWLEDGE_DIR, historyFile: join(this.dir, "knowledge-history.json"),
+      knowledgeDir: opts.knowledgeDir ?? (process.env.HELPDESK_KNOWLEDGE_DIR?.trim() || KNOWLEDGE_DIR), historyFile: join(this.dir, "knowledge-history.json"),
       engine: opts.engine, clock: this.clock, regressionFile: opts.regressionFile, log: this.log,
     });
   }
@@ -97,13 +97,16 @@ export class ConsoleService {
     const s = new ConsoleService(opts);
     await Promise.all([s.auth.init(), s.queue.init(), s.resolutions.init(), s.knowledge.init()]);
     s.attach();
-    await s.sweep();
+    // The engine must answer from the knowledge the console edits.
+    if (resolve(opts.engine.matcher.knowledge.dir) !== resolve(s.knowledge.dir)) s.knowledge.reload();
+    // At start in the background: reading every stored session must not delay the server.
+    void s.sweep().catch((e) => s.log(`console: retention sweep failed: ${(e as Error).message}`));
     const every = opts.sweepEveryMs ?? 6 * 3600_000;
     if (every > 0) {
       s.timer = setInterval(() => void s.sweep().catch((e) => s.log(`console: retention sweep failed: ${(e as Error).message}`)), every);
       s.timer.unref();
     }
-    const after = opts.prewarmAfterMs ?? 2000;
+    const after = opts.prewarmAfterMs ?? -1;
     if (after >= 0) { s.prewarmTimer = setTimeout(() => s.knowledge.prewarm(), after); s.prewarmTimer.unref(); }
     return s;
   }

@@ -21,7 +21,7 @@
       else if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? "" : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -208,15 +208,18 @@
     $("ticket-title").textContent = `工单 ${t.id}`;
     $("ticket-meta").textContent = `${CHANNEL[t.channel] || t.channel} · ${REGION[t.region || "none"]} · ${STATUS[t.status]}${t.takenBy ? `（${t.takenBy}）` : ""} · 转入时间 ${fmtTime(t.openedAt)} · 原因：${t.reason}`
       + (t.promisedAt ? ` · 已告知用户 ${fmtTime(t.promisedAt)} 后回复` : "");
-    const log = $("ticket-transcript");
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-    clear(log);
+    const box = $("ticket-log");
+    const list = $("ticket-transcript");
+    const switched = list.dataset.ticket !== t.id;
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    clear(list);
+    list.dataset.ticket = t.id;
     for (const m of t.transcript) {
       const who = m.role === "agent" && m.by ? `客服 ${m.by}` : ROLE[m.role] || m.role;
       const flag = m.delivered === false ? " · 未送达" : "";
-      log.append(el("li", { class: m.role, role: "listitem" }, el("span", { class: "meta" }, `${who} · ${fmtTime(m.at)}${flag}`), m.text));
+      list.append(el("li", { class: m.role }, el("span", { class: "meta" }, `${who} · ${fmtTime(m.at)}${flag}`), m.text));
     }
-    if (atBottom) log.scrollTop = log.scrollHeight;
+    if (atBottom || switched) box.scrollTop = box.scrollHeight;
     const mine = t.status === "taken" && (t.takenBy === state.me.name || state.me.role === "admin");
     $("ticket-take").hidden = t.status !== "waiting";
     $("ticket-handback").hidden = !mine;
@@ -251,10 +254,12 @@
 
   // ---------- learning ----------
   function figureLine(f) {
-    if (!f) return "";
+    if (!f) return "（不影响匹配，未重新计算准确率）";
     const b = f.before, a = f.after;
     return `留一法答对率 ${b.loo.rightPct}% → ${a.loo.rightPct}%（答错 ${b.loo.wrong} → ${a.loo.wrong}）；回归集答对 ${b.regression.right}/${b.regression.total} → ${a.regression.right}/${a.regression.total}（答错 ${b.regression.wrong} → ${a.regression.wrong}）`;
   }
+  // New phrasings are not counted against a change: compared over the phrasings that were there.
+  const existingLine = (v) => `原有问法（留一法）：答对 ${v.existing.before.right} → ${v.existing.after.right}，答错 ${v.existing.before.wrong} → ${v.existing.after.wrong}`;
   function renderVerdict(target, r) {
     const out = clear(target);
     if (r.ok) {
@@ -262,6 +267,7 @@
       out.append(el("div", { class: "card ok", id: "change-accepted", "data-change": c.id },
         el("p", {}, `已采纳并立即生效：${c.summary}`),
         el("p", {}, figureLine(c.figures)),
+        r.verdict && c.figures ? el("p", { class: "muted" }, existingLine(r.verdict)) : null,
         el("button", { type: "button", class: "secondary", onclick: () => rollback(c.id, target) }, "撤销这次修改")));
       return;
     }
@@ -269,6 +275,7 @@
     out.append(el("div", { class: "card", id: "change-refused" },
       el("p", { class: "error" }, r.message),
       d.figures ? el("p", {}, figureLine(d.figures)) : null,
+      d.verdict ? el("p", { class: "muted" }, existingLine(d.verdict)) : null,
       d.verdict && d.verdict.reasons.length ? el("ul", {}, d.verdict.reasons.map((x) => el("li", {}, x))) : null,
       d.verdict && d.verdict.broken.length ? el("details", {}, el("summary", {}, `受影响的问法（${d.verdict.broken.length}）`),
         el("ul", {}, d.verdict.broken.map((x) => el("li", {}, `${x.kind === "regression" ? "回归集" : "问法"}“${x.text}”（应为 ${x.expect || "拒答"}）：${x.was} → ${x.now}${x.got ? `，现在答成 ${x.got}` : ""}`)))) : null,
@@ -381,6 +388,7 @@
       el("tbody", {}, r.candidates.map((c) => el("tr", {}, el("td", {}, `${c.title} `, el("code", {}, c.id)), keys.map((k) => el("td", { class: "num" }, c[k].toFixed(3))))))));
     out.append(el("p", { class: "hint" }, `阈值：回答 ≥ ${r.thresholds.answerMin}，领先 ≥ ${r.thresholds.answerMargin}；澄清 ≥ ${r.thresholds.clarifyMin}`));
     if (r.answer) out.append(el("h3", {}, "机器人会这样回答"), answerBlock("复制答复", r.answer));
+    if (r.flow) out.append(el("p", { class: "muted" }, `这个主题随后进入引导流程（${r.flow}），会继续追问细节。`));
   }
 
   // ---------- knowledge, notices, history ----------
@@ -392,11 +400,15 @@
     for (const e of list) sel.append(el("option", { value: e.id }, `${e.title}（${e.id}）`));
     const out = clear($("entry-list"));
     out.append(el("table", {},
-      el("thead", {}, el("tr", {}, ["条目", "标题", "最近确认", "问法数", "地区差异", "生效通知"].map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, list.map((e) => el("tr", {},
+      el("thead", {}, el("tr", {}, ["条目", "标题", "最近确认", "问法数", "地区差异", "生效通知", ""].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, list.map((e) => el("tr", { "data-entry": e.id },
         el("td", {}, el("code", {}, e.id)), el("td", {}, e.title),
         el("td", { class: e.daysSinceConfirmed > 180 ? "stale" : "" }, `${e.confirmed}（${e.daysSinceConfirmed} 天前）`),
-        el("td", { class: "num" }, e.phrasings), el("td", {}, e.regions.map((r) => REGION[r]).join("、")), el("td", { class: "num" }, e.notices || ""))))));
+        el("td", { class: "num" }, e.phrasings), el("td", {}, e.regions.map((r) => REGION[r]).join("、")), el("td", { class: "num" }, e.notices || ""),
+        el("td", {}, el("button", { type: "button", class: "secondary", "aria-label": `确认“${e.title}”的答案仍然有效`, onclick: async () => {
+          try { await api("POST", `/api/console/entries/${encodeURIComponent(e.id)}/confirm`); await loadEntries(); await loadHistory(); }
+          catch (err) { $("history-status").textContent = err.message; }
+        } }, "今天已核对")))))));
   }
   async function loadNotices() {
     const list = await api("GET", "/api/console/notices");
