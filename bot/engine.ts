@@ -26,6 +26,7 @@ export interface HandoffPort {
 /** What the engine reports for figures and the learning loop. */
 export interface TurnEvent {
   at: number;
+  sessionKey: string;
   channel: string;
   region: Region | null;
   text: string;
@@ -44,6 +45,8 @@ export interface EngineDeps {
   idleMs?: number;
   handoff?: HandoffPort;
   onTurn?: (e: TurnEvent) => void;
+  /** Staff notices (maintenance, deadlines) shown with answers about a topic until they expire. */
+  notices?: (topicId: string, now: number) => string[];
   log?: (line: string) => void;
 }
 
@@ -93,9 +96,28 @@ export class Engine {
   /** Swaps in a matcher built from changed knowledge; turns already running keep the old one. */
   setMatcher(m: Matcher): void { this.deps.matcher = m; }
   /** Hand-off port and turn listener can be attached after construction (the console does). */
-  attach(parts: { handoff?: HandoffPort; onTurn?: EngineDeps["onTurn"] }): void {
+  attach(parts: { handoff?: HandoffPort; onTurn?: EngineDeps["onTurn"]; notices?: EngineDeps["notices"] }): void {
     if (parts.handoff) this.deps.handoff = parts.handoff;
     if (parts.onTurn) this.deps.onTurn = parts.onTurn;
+    if (parts.notices) this.deps.notices = parts.notices;
+  }
+
+  /** Changes a stored session under the conversation's lock (the console takes, replies, hands back). */
+  async withSession<T>(key: string, fn: (s: Session) => T | Promise<T>): Promise<T> {
+    let lock = this.locks.get(key);
+    if (!lock) { lock = { mutex: new Mutex(), users: 0 }; this.locks.set(key, lock); }
+    lock.users++;
+    try {
+      return await lock.mutex.runExclusive(async () => {
+        const s = await this.loadSession(key, key.split(":")[0]);
+        const out = await fn(s);
+        s.updatedAt = this.clock.now();
+        await this.deps.store.write(key, s);
+        return out;
+      });
+    } finally {
+      if (--lock.users === 0) this.locks.delete(key);
+    }
   }
   get store(): SessionStore<Session> { return this.deps.store; }
 
@@ -131,7 +153,9 @@ export class Engine {
     const stored = await this.deps.store.read(key);
     if (stored && stored.v === 1 && now - stored.updatedAt <= (this.deps.idleMs ?? IDLE_MS)) return stored;
     // Expired or unknown: start fresh, silently. A person's conversation keeps its ticket.
-    return freshSession(key, channel, now);
+    const fresh = freshSession(key, channel, now);
+    if (stored?.handoff) fresh.handoff = stored.handoff;
+    return fresh;
   }
 
   private async turnLocked(key: string, msg: Message, opts: { region?: Region | null }): Promise<TurnResult> {
@@ -151,8 +175,15 @@ export class Engine {
   }
 
   private finish(session: Session, msg: Message, text: string, r: TurnResult, band: TurnEvent["band"], extra: Partial<TurnEvent> = {}): TurnResult {
+    const notices = r.topic && this.deps.notices ? this.deps.notices(r.topic, this.clock.now()) : [];
+    if (notices.length) {
+      // After the last answer about the topic, so a choice prompt stays last.
+      let at = -1;
+      r.replies.forEach((x, i) => { if (x.topic === r.topic && !x.choices?.length) at = i; });
+      r.replies.splice(at + 1, 0, { text: notices.join("\n"), topic: r.topic });
+    }
     for (const reply of r.replies) this.record(session, "bot", reply.text);
-    this.deps.onTurn?.({ at: this.clock.now(), channel: msg.channel, region: session.region, text: maskPersonal(text), band, topic: r.topic, offered: r.offered, ...extra });
+    this.deps.onTurn?.({ at: this.clock.now(), sessionKey: session.key, channel: msg.channel, region: session.region, text: maskPersonal(text), band, topic: r.topic, offered: r.offered, ...extra });
     return r;
   }
 
@@ -363,7 +394,10 @@ export class Engine {
       session.handoff = { ticketId: ticket, state: "waiting", since: this.clock.now() };
     }
     const e = this.deps.matcher.entry("handoff.human");
-    const replies = [...before, { text: e?.answer.trim() ?? "正在为您转接人工客服。", topic: "handoff.human", handoff: true }];
+    const replies: Reply[] = [...before, { text: e?.answer.trim() ?? "正在为您转接人工客服。", topic: "handoff.human", handoff: true }];
+    // Outside working hours the queue says when someone will answer.
+    const offHours = ticket ? (this.deps.handoff as { takeOpenNotice?: (id: string) => string | null } | undefined)?.takeOpenNotice?.(ticket) : null;
+    if (offHours) replies.push({ text: offHours, topic: "handoff.human" });
     return this.finish(session, msg, text, { replies, topic: "handoff.human", offered: [], flow: null }, "handoff");
   }
 

@@ -109,7 +109,8 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
       global: true,
       max: limit,
       timeWindow: 60_000,
-      allowList: (req) => !req.url.startsWith("/api/"),
+      // The console has its own sign-in throttle; agents polling the queue must not hit this one.
+      allowList: (req) => !req.url.startsWith("/api/") || req.url.startsWith("/api/console/"),
       errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: "too many requests", message: `rate limit exceeded, retry in ${ctx.after}` }),
     });
   }

@@ -6,9 +6,9 @@ import type { Region } from "../types.ts";
 import { maskPersonal } from "../mask.ts";
 import { JsonlFile } from "./jsonl.ts";
 
-export interface LoggedTurn extends TurnEvent {
+export interface LoggedTurn extends Omit<TurnEvent, "sessionKey"> {
   kind: "turn";
-  /** Present when the engine reports it (lets erasure find a person's turns). */
+  /** Lets erasure find a person's turns (absent in logs written before the engine reported it). */
   sessionKey?: string;
 }
 

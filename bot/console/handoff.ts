@@ -9,7 +9,7 @@ import type { Engine, HandoffPort } from "../engine.ts";
 import type { DeliveryHub } from "../delivery.ts";
 import type { Clock } from "../clock.ts";
 import type { Region } from "../types.ts";
-import { freshSession, type HistoryItem, type Session } from "../session.ts";
+import type { HistoryItem, Session } from "../session.ts";
 import { maskPersonal } from "../mask.ts";
 import { CW } from "./wording.ts";
 import { dayKey } from "./zoned.ts";
@@ -178,16 +178,10 @@ export class HandoffQueue implements HandoffPort {
     }
   }
 
-  /** Changes the stored session outside a turn. */
+  /** Changes the stored session under the conversation's lock, so it cannot race a turn.
+   * Agent activity counts as activity: the conversation must not expire under the agent. */
   private async updateSession(key: string, fn: (s: Session) => void): Promise<Session> {
-    const store = this.deps.engine.store;
-    const now = this.now;
-    const s = (await store.read(key)) ?? freshSession(key, channelOf(key), now);
-    fn(s);
-    // Agent activity counts as activity: the conversation must not expire under the agent.
-    s.updatedAt = now;
-    await store.write(key, s);
-    return s;
+    return this.deps.engine.withSession(key, (s) => { fn(s); return s; });
   }
 
   /** Brings in what the bot and user said meanwhile (the session is the live record). */

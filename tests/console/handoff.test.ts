@@ -119,8 +119,11 @@ describe("hand-off queue", () => {
 describe("outside working hours", () => {
   it("the user is told when a person will answer, and the ticket waits", async () => {
     await open(zonedTime(2026, 11, 28, 20, 15)); // Saturday evening in Shanghai
-    const { conversationId: id } = await widget("转人工");
-    const notice = await until(async () => (await delivered(id)).find((x) => x.includes("不是人工客服工作时间")), "off-hours notice");
+    const r = await widget("转人工");
+    // The notice is part of the hand-off turn's own reply, after the hand-off answer.
+    const texts = r.result.replies.map((x: { text: string }) => x.text);
+    const notice = texts.find((x: string) => x.includes("不是人工客服工作时间"))!;
+    expect(texts.indexOf(notice)).toBe(texts.length - 1);
     expect(notice).toContain("周一至周五 08:30–17:30");
     expect(notice).toContain("11月30日（周一）08:30");
     const q = await agent.get("/api/console/queue");
@@ -130,8 +133,8 @@ describe("outside working hours", () => {
   });
   it("on a Sunday the opening is tomorrow", async () => {
     await open(zonedTime(2026, 11, 29, 9, 0));
-    const { conversationId: id } = await widget("我要人工客服");
-    const notice = await until(async () => (await delivered(id)).find((x) => x.includes("不是人工客服工作时间")), "off-hours notice");
+    const r = await widget("我要人工客服");
+    const notice = r.result.replies.map((x: { text: string }) => x.text).find((x: string) => x.includes("不是人工客服工作时间"));
     expect(notice).toContain("明天（周一）08:30");
   });
 });
@@ -185,12 +188,17 @@ describe("feedback, figures, notices", () => {
     const board = noticeBoard(t.dataDir);
     expect(board.noticesFor("password.forgot", t.clock.now())).toHaveLength(1);
     expect(board.noticesFor("register.how", t.clock.now())).toHaveLength(0);
+    // The engine shows the notice with the answer itself, after the answer and before its question.
     const turn = await t.built.engine.turn({ channel: "cli", conversationId: "n1", userId: "u", text: "忘记密码了怎么办" });
-    const shown = withNotices(turn, board, t.clock.now());
-    expect(shown.replies.map((x) => x.text).join("\n")).toContain("【通知】11月30日晚 20:00–22:00 平台维护");
+    const texts = turn.replies.map((x) => x.text);
+    const at = texts.findIndex((x) => x.includes("【通知】11月30日晚 20:00–22:00 平台维护"));
+    expect(at).toBeGreaterThan(0);
+    expect(turn.replies.at(-1)!.choices?.length).toBeGreaterThan(0);
     t.clock.advance(2 * 86_400_000 + 1);
     expect(board.noticesFor("password.forgot", t.clock.now())).toHaveLength(0);
-    expect(withNotices(turn, board, t.clock.now())).toBe(turn);
+    const later = await t.built.engine.turn({ channel: "cli", conversationId: "n2", userId: "u", text: "忘记密码了怎么办" });
+    expect(later.replies.map((x) => x.text).join("\n")).not.toContain("【通知】");
+    expect(withNotices(later, board, t.clock.now())).toBe(later);
     await agent.login("wang", "agent-secret-01");
     expect((await agent.post("/api/console/notices", { text: "x", topics: ["no.such"], expiresAt: t.clock.now() + 1000 })).status).toBe(400);
     expect((await agent.post("/api/console/notices", { text: "已过期", topics: ["*"], expiresAt: t.clock.now() - 1000 })).status).toBe(400);
