@@ -6,7 +6,9 @@ const TOPIC = "register.wrong-unit";
 const STATUS = ["还在审核中（待审核）", "已经审核通过了"];
 const PASSWORD = ["记得注册时的密码", "密码忘了"];
 
-interface State { step: "status" | "password" }
+const OFFER = ["帮我撤回", "我自己来"];
+
+interface State { step: "status" | "password" | "offer" }
 
 export const wrongUnit: FlowDef<State> = {
   name: "wrong-unit",
@@ -42,16 +44,28 @@ export const wrongUnit: FlowDef<State> = {
       if (/(忘|不记得|想不起|记不)/.test(text)) i = 1;
       else if (/(记得|知道|有)/.test(text)) i = 0;
     }
+    if (state.step === "offer") {
+      const o = picked(input, OFFER);
+      if (o === 0 || /帮我|你来|撤吧|好的/.test(text)) return { replies: [], state, status: "done", next: { flow: "withdraw", text: "" } };
+      if (o === 1 || /自己|不用/.test(text)) return { replies: [{ text: "好的。撤回后记得选择正确的单位重新注册。", topic: TOPIC }], state, status: "done", topic: TOPIC };
+      return { replies: [], state, status: "waiting", unhandled: true };
+    }
     if (i === 0) {
       return {
-        replies: [{ topic: TOPIC, text: "请这样自行撤回：点击首页“综合查询—注册审核进度查询”，查询待审核注册信息，点击“撤回申请”，输入注册时的密码即可撤回注册信息，然后选择正确的单位重新注册。" }],
-        state, status: "done", topic: TOPIC,
+        replies: [
+          { topic: TOPIC, text: "请这样自行撤回：点击首页“综合查询—注册审核进度查询”，查询待审核注册信息，点击“撤回申请”，输入注册时的密码即可撤回注册信息，然后选择正确的单位重新注册。" },
+          ask("也可以由我帮您撤回（用发到注册手机的验证码确认，不需要密码）。需要吗？", OFFER, TOPIC),
+        ],
+        state: { step: "offer" }, status: "waiting", topic: TOPIC,
       };
     }
     if (i === 1) {
       return {
-        replies: [{ topic: TOPIC, text: "忘记密码无法自行撤回时，请联系注册时所选单位的单位管理员，请他驳回您的注册信息，驳回后重新注册即可。" }],
-        state, status: "done", topic: TOPIC,
+        replies: [
+          { topic: TOPIC, text: "忘记密码无法自行撤回时，请联系注册时所选单位的单位管理员，请他驳回您的注册信息，驳回后重新注册即可。" },
+          ask("也可以由我帮您撤回（用发到注册手机的验证码确认，不需要密码）。需要吗？", OFFER, TOPIC),
+        ],
+        state: { step: "offer" }, status: "waiting", topic: TOPIC,
       };
     }
     return { replies: [], state, status: "waiting", unhandled: true };

@@ -272,3 +272,21 @@ describe("interruptions inside a flow", () => {
     expect(text(r)).toContain("没能理解");
   });
 });
+
+describe("wrong unit flow", () => {
+  it("pending and the password forgotten: ask the unit to reject, or let the bot withdraw with a code", async () => {
+    await say("注册选错单位了");
+    await say("还没审核");
+    const r = await say("密码也忘了");
+    expect(text(r)).toContain("驳回");
+    const r2 = await say("1");
+    expect(r2.flow).toBe("withdraw");
+    expect(text(r2)).toContain("身份证号");
+  });
+  it("already approved leads to the transfer procedure", async () => {
+    await say("注册时单位选错了");
+    const r = await say("已经审核通过了");
+    expect(r.topic).toBe("staff.transfer-unit");
+    expect(text(r)).toContain("单位调转");
+  });
+});
