@@ -5,6 +5,8 @@ import { CITY_NAME, W } from "./wording.ts";
 
 export interface RegionContext {
   region: Region | null;
+  /** Leave out the closing question which city (a flow asks its own question). */
+  noCityQuestion?: boolean;
   /** Another Shandong city the user named (province-wide answer + pointer). */
   otherCity?: string;
 }
@@ -38,6 +40,8 @@ export function composeAnswer(entry: LoadedEntry, ctx: RegionContext): Composed 
     parts.push(W.otherCityNote(ctx.otherCity), W.otherCityExamples, ...cities.map(labelled));
     return { text: parts.join("\n\n"), asksCity: false };
   }
-  parts.push(...cities.map(labelled), W.askCity);
+  parts.push(...cities.map(labelled));
+  if (ctx.noCityQuestion) return { text: parts.join("\n\n"), asksCity: false };
+  parts.push(W.askCity);
   return { text: parts.join("\n\n"), asksCity: true };
 }

@@ -255,7 +255,7 @@ export class Engine {
       region: session.region,
       answer: (id) => {
         const e = this.deps.matcher.entry(id);
-        return e ? composeAnswer(e, { region: session.region, otherCity: session.otherCity }).text : "";
+        return e ? composeAnswer(e, { region: session.region, otherCity: session.otherCity, noCityQuestion: true }).text : "";
       },
       answerFor: (id, region) => {
         const e = this.deps.matcher.entry(id);
@@ -414,6 +414,19 @@ export class Engine {
   }
 
   private async answerQuestion(session: Session, msg: Message, text: string): Promise<TurnResult> {
+    // A bare ID number: the person wants something done with it; offer the acting flows.
+    const id = findIdNumber(text);
+    if (id && text.replace(/[\s\dXx*-]/g, "").length <= 4) {
+      const ids = ["action.check-progress", "action.withdraw", "action.transfer"];
+      const labels = ids.map((x) => this.deps.matcher.entry(x)?.title ?? x);
+      session.choices = { labels, targets: ids.map((x) => ({ type: "topic", id: x }) as ChoiceTarget) };
+      const warn = msg.isGroup ? "请不要在群里发身份证号等个人信息。" : "";
+      const r: TurnResult = {
+        replies: [{ text: `${warn}收到的像是身份证号。请问需要我帮您办哪件事？\n${numbered(labels)}\n请回复序号；办理时我会再核对身份。`, choices: labels }],
+        topic: null, offered: ids, flow: null, band: "clarify",
+      };
+      return this.finish(session, msg, "[身份证号]", r, "clarify");
+    }
     const m = this.deps.matcher.match(text);
     return this.handleMatch(session, msg, text, m);
   }
