@@ -9,5 +9,6 @@ export function maskPersonal(text: string): string {
 
 /** A message that looks like it carries a password ("密码是abc123"). */
 export function looksLikePassword(text: string): boolean {
-  return /密码\s*(?:是|为|:|：)\s*\S{4,}/.test(text) || /(?:^|\s)(?:pwd|password)\s*[:：=]\s*\S+/i.test(text);
+  // What follows must look like a password (letters, digits, symbols), not a sentence ("密码是对的").
+  return /密码\s*(?:是|为|:|：)\s*[A-Za-z0-9!@#$%^&*._+=-]{4,}/.test(text) || /(?:^|\s)(?:pwd|password)\s*[:：=]\s*\S+/i.test(text);
 }

@@ -39,5 +39,6 @@ describe("personal data", () => {
   it("spots a password typed into the chat", () => {
     expect(looksLikePassword("我的密码是abc12345")).toBe(true);
     expect(looksLikePassword("忘记密码了怎么办")).toBe(false);
+    expect(looksLikePassword("密码是对的为啥老说错误")).toBe(false);
   });
 });
