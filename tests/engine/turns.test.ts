@@ -290,3 +290,21 @@ describe("wrong unit flow", () => {
     expect(text(r)).toContain("单位调转");
   });
 });
+
+describe("platform down", () => {
+  it("tells the user plainly, changes nothing and offers a person", async () => {
+    const { HttpPlatform } = await import("../../adapters/platform/http-client.ts");
+    // Port 9 on loopback: nothing listens there, so every request fails at once.
+    const down = new HttpPlatform({ baseUrl: "http://127.0.0.1:9", timeoutMs: 500, retries: 0, clock });
+    const e = createEngine({ dataDir: join(dir, "data-down"), platform: down, clock });
+    const t = (s: string) => e.turn({ channel: "cli", conversationId: "d", userId: "u", text: s });
+    expect((await t("帮我查查审核到哪了")).flow).toBe("check-progress");
+    await t("370402198503122013");
+    const r = await t("张明");
+    expect(text(r)).toContain("暂时无法连接");
+    expect(text(r)).toContain("没有做任何更改");
+    expect(text(r)).toContain("转人工");
+    expect(r.flow).toBeNull();
+    await e.close();
+  });
+});
