@@ -16,6 +16,7 @@ export interface MatcherConfig {
   clarifyWindow: number; // candidates within this of the top are offered
   oosMargin: number;   // an out-of-scope group this close to the top wins
   minInfo: number;     // below this much IDF in the question, the margin needed grows
+  placeBonus: number;  // a city named in the question favours entries whose answer differs by city
   wBm25: number;
   wChar: number;
   wAnswer: number;
@@ -29,6 +30,7 @@ export const DEFAULT_CONFIG: MatcherConfig = {
   clarifyWindow: 0.12,
   oosMargin: 0.02,
   minInfo: 3,
+  placeBonus: 0.04,
   wBm25: 0.5,
   wChar: 0.5,
   wAnswer: 0.35,
@@ -338,6 +340,11 @@ export class Matcher {
   match(text: string, exclude?: { id: string; phrasingIndex: number }): MatchResult {
     const { candidates, normalized, tokens, info } = this.score(text, exclude);
     const place = this.findPlace(text);
+    if (place) {
+      // People name their city when the answer depends on it.
+      for (const c of candidates) if (this.knowledge.byId.get(c.id)?.variants) c.score += this.config.placeBonus;
+      candidates.sort((a, b) => b.score - a.score);
+    }
     const other = this.otherSystem(normalized);
     if (other) {
       return { band: "decline", id: null, offered: [], confidence: 1, outOfScope: `other-system:${other}`, candidates: candidates.slice(0, 8), normalized, tokens, place };
