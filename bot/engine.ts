@@ -10,11 +10,13 @@ import { freshSession, HISTORY_LIMIT, type ChoiceTarget, type Session } from "./
 import { maskPersonal, looksLikePassword } from "./mask.ts";
 import type { SessionStore } from "../adapters/storage/types.ts";
 import type { PlatformAdapter } from "../adapters/platform/types.ts";
-import type { FlowContext, FlowDef, FlowInput, FlowStep, PlatformRequest, PlatformResult } from "../flows/types.ts";
+import { HELD_CODE, type FlowContext, type FlowDef, type FlowInput, type FlowStep, type PlatformRequest, type PlatformResult } from "../flows/types.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { validateIdNumber, maskIdNumber } from "../adapters/platform/id-number.ts";
 
 export const IDLE_MS = 30 * 60 * 1000;
+/** How long a typed one-time code is held in memory for the action it confirms. */
+export const CODE_HOLD_MS = 10 * 60 * 1000;
 
 /** Where hand-offs go (the agents' queue). */
 export interface HandoffPort {
@@ -84,6 +86,8 @@ export class Engine {
   private flowsByTopic: Map<string, FlowDef<any>>;
   private clock: Clock;
   private inFlight = 0;
+  /** One-time codes typed by users, by session key: memory only, never in a session file or log. */
+  private heldCodes = new Map<string, { code: string; at: number }>();
   private closing = false;
 
   constructor(private deps: EngineDeps) {
@@ -208,9 +212,11 @@ export class Engine {
     const whole = text.normalize("NFKC").replace(/[\s。.!！?？~～]+/g, "");
     if (CANCEL.test(whole)) {
       session.flow = null; session.choices = null; session.pendingCityTopic = undefined;
+      this.heldCodes.delete(session.key);
       return this.finish(session, msg, text, { replies: [{ text: W.cancelled }], topic: null, offered: [], flow: null }, "interrupt");
     }
     if (RESTART.test(whole)) {
+      this.heldCodes.delete(session.key);
       session.flow = null; session.choices = null; session.pendingCityTopic = undefined; session.region = null; session.otherCity = undefined;
       return this.finish(session, msg, text, { replies: [{ text: W.restarted }], topic: null, offered: [], flow: null }, "interrupt");
     }
@@ -327,9 +333,10 @@ export class Engine {
       replies.push(...step.replies);
       if (step.topic !== undefined && step.topic !== null) topic = step.topic;
       if (step.setRegion) { session.region = step.setRegion; session.otherCity = undefined; }
+      if (step.holdCode) this.heldCodes.set(session.key, { code: step.holdCode, at: this.clock.now() });
       if (step.request && session.flow) {
         session.flow.state = step.state;
-        const result = await this.execute(step.request);
+        const result = await this.execute(step.request, session.key);
         step = current.step(this.flowContext(session, msg), step.state, { kind: "result", result });
         continue;
       }
@@ -360,6 +367,7 @@ export class Engine {
     } else {
       session.flow = null;
     }
+    if (!session.flow) this.heldCodes.delete(session.key);
     if (step.status === "handoff") return this.handoff(session, msg, text, `流程 ${current.name} 需要人工`, replies);
     const offered = match?.secondary ? [match.secondary] : [];
     if (match?.secondary && !session.flow) this.offerSecondary(session, replies, match.secondary);
@@ -367,9 +375,16 @@ export class Engine {
     return this.finish(session, msg, text, r, "flow");
   }
 
-  private async execute(req: PlatformRequest): Promise<PlatformResult> {
+  private async execute(req: PlatformRequest, sessionKey: string): Promise<PlatformResult> {
     const p = this.deps.platform;
     if (!p) return { ok: false, code: "unavailable", message: "no platform" };
+    if ("code" in req && req.code === HELD_CODE) {
+      // The code is used once: a wrong one is asked for again, an old one (or one lost in a restart) expired.
+      const held = this.heldCodes.get(sessionKey);
+      this.heldCodes.delete(sessionKey);
+      if (!held || this.clock.now() - held.at > CODE_HOLD_MS) return { ok: false, code: "code_expired", message: "no code held" };
+      req = { ...req, code: held.code };
+    }
     try {
       switch (req.op) {
         case "getRegistration": return { ok: true, data: await p.getRegistration(req.idNumber, req.name) };
@@ -388,6 +403,7 @@ export class Engine {
 
   private async handoff(session: Session, msg: Message, text: string, reason: string, before: Reply[] = []): Promise<TurnResult> {
     session.flow = null; session.choices = null;
+    this.heldCodes.delete(session.key);
     let ticket = session.handoff?.ticketId;
     if (this.deps.handoff && !ticket) {
       ticket = await this.deps.handoff.open(session, reason);

@@ -1,7 +1,9 @@
 // Flows that act on the platform: check progress, withdraw a pending registration, start a transfer.
-// Anything that changes data states what will happen, asks for a one-time code and an explicit yes,
-// and carries an idempotency key kept in the state so a resumed conversation never acts twice.
-import type { FlowDef, FlowStep, PlatformResult } from "./types.ts";
+// Anything that changes data identifies the person, states what will happen, sends a one-time code
+// to the registered phone, asks for the code and an explicit yes, and carries an idempotency key
+// kept in the state so a resumed conversation never acts twice. The code itself is held by the
+// engine in memory only (HELD_CODE stands for it in a request) and never enters the stored state.
+import { HELD_CODE, type FlowDef, type FlowStep, type PlatformResult } from "./types.ts";
 import { ask, picked, inputText, yesOrNo } from "./common.ts";
 import {
   identifyStep, startIdentify, resultOf, describeRegistration, NOT_FOUND, UNAVAILABLE, ROLE_NAME,
@@ -11,12 +13,15 @@ import {
 const YES = /^(确认|是|是的|对|好|好的|确定|提交|撤回|yes)/i;
 const NO = /^(不|否|先不|no)/i;
 
-/** The code was sent: say where (masked) and ask for it. */
-function askForCode<S extends IdentifyState>(res: PlatformResult, state: S, T: string, then: string): FlowStep<S> {
+/** The code was sent: say what will happen, where the code went (masked), and ask for it. */
+function askForCode<S extends IdentifyState>(res: PlatformResult, state: S, T: string, lead: string): FlowStep<S> {
   if (!res.ok) return failed(state, T);
   const phone = (res.data as { maskedPhone: string }).maskedPhone;
-  return { replies: [{ text: `验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码，输入后${then}。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
+  return { replies: [{ text: `${lead}\n验证码已发送到您注册时的手机 ${phone}，请输入收到的6位验证码。（我不会要您的登录密码，请勿发送密码。）`, topic: T, sensitiveInput: true }], state: { ...state, step: "code", expectSecret: true }, status: "waiting", topic: T };
 }
+
+const BAD_CODE = "验证码不正确，没有办理。请重新输入收到的6位验证码；不想继续可以回复“取消”。";
+const EXPIRED = "验证码已过期或已失效，没有办理。需要的话请重新发起，我会再发一次验证码。";
 
 /** Reads a 6-digit code, or asks again. */
 function readCode<S>(text: string, state: S, T: string): string | FlowStep<S> {
@@ -56,7 +61,7 @@ const CONFIRM = ["确认撤回", "不撤回"];
 
 export const withdraw: FlowDef<WithdrawState> = {
   name: "withdraw",
-  version: 1,
+  version: 2,
   personal: true,
   topic: "action.withdraw",
   start(ctx, { text }) {
@@ -68,44 +73,46 @@ export const withdraw: FlowDef<WithdrawState> = {
     if (s !== "need-record" && s !== null) return s;
     const res = resultOf(input);
     const text = inputText(input).trim();
-    if (state.step === "lookup") {
-      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
-      if (!res.ok) return failed(state, T);
-      const r = res.data as Registration | null;
-      if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
-      if (r.state !== "pending") {
-        return { replies: [{ text: `只有待审核的注册才能撤回。${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
+    switch (state.step) {
+      case "lookup": {
+        if (!res) break;
+        if (!res.ok) return failed(state, T);
+        const r = res.data as Registration | null;
+        if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
+        if (r.state !== "pending") return { replies: [{ text: `只有待审核的注册才能撤回。${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
+        return { replies: [], state: { ...state, step: "send-code", unitName: r.unit.name, key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "withdraw" } };
       }
-      return {
-        replies: [ask(`将要撤回的是：您在“${r.unit.name}”的待审核注册申请（${ROLE_NAME[r.role] ?? r.role}）。撤回后需要选择正确的单位重新注册。确认撤回吗？确认后我会给您注册时的手机发送验证码。`, CONFIRM, T)],
-        state: { ...state, step: "confirm", unitName: r.unit.name }, status: "waiting", topic: T,
-      };
-    }
-    if (state.step === "confirm") {
-      const i = yesOrNo(input, CONFIRM, YES, NO);
-      if (i === 1) return { replies: [{ text: "好的，没有撤回，您的注册申请保持不变。", topic: T }], state, status: "done", topic: T };
-      if (i !== 0) return { replies: [], state, status: "waiting", unhandled: true };
-      return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "withdraw" } };
-    }
-    if (state.step === "send-code") {
-      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
-      return askForCode(res, state, T, "立即撤回");
-    }
-    if (state.step === "code") {
-      const code = readCode(text, state, T);
-      if (typeof code !== "string") return code;
-      // The code goes into the request only, never into the stored state.
-      return { replies: [], state: { ...state, step: "withdrawing", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "withdraw", idNumber: state.idNumber!, code, idempotencyKey: state.key! } };
-    }
-    if (state.step === "withdrawing") {
-      if (!res) return { replies: [], state, status: "waiting", unhandled: true };
-      if (!res.ok) {
-        if (res.code === "bad_code" || res.code === "code_expired") {
-          return failed(state, T, "验证码不正确或已过期，没有撤回。需要的话请重新发起“帮我撤回注册”。");
+      case "send-code": {
+        if (!res) break;
+        return askForCode(res, state, T, `将要撤回的是：您在“${state.unitName}”的待审核注册申请。撤回后需要选择正确的单位重新注册。`);
+      }
+      case "code": {
+        const code = readCode(text, state, T);
+        if (typeof code !== "string") return code;
+        return { replies: [ask(`最后确认：撤回您在“${state.unitName}”的待审核注册申请吗？`, CONFIRM, T)], state: { ...state, step: "confirm", expectSecret: false }, status: "waiting", topic: T, secretInput: true, holdCode: code };
+      }
+      case "confirm": {
+        const i = yesOrNo(input, CONFIRM, YES, NO);
+        if (i === 1) return { replies: [{ text: "好的，没有撤回，您的注册申请保持不变。", topic: T }], state, status: "done", topic: T };
+        if (i !== 0) break;
+        return { replies: [], state: { ...state, step: "withdrawing" }, status: "waiting", request: { op: "withdraw", idNumber: state.idNumber!, code: HELD_CODE, idempotencyKey: state.key! } };
+      }
+      case "code-retry": {
+        // The yes was given already: a corrected code is used at once.
+        const code = readCode(text, state, T);
+        if (typeof code !== "string") return code;
+        return { replies: [], state: { ...state, step: "withdrawing", expectSecret: false }, status: "waiting", secretInput: true, holdCode: code, request: { op: "withdraw", idNumber: state.idNumber!, code: HELD_CODE, idempotencyKey: state.key! } };
+      }
+      case "withdrawing": {
+        if (!res) break;
+        if (!res.ok) {
+          if (res.code === "bad_code") return { replies: [{ text: BAD_CODE, topic: T }], state: { ...state, step: "code-retry", expectSecret: true }, status: "waiting", topic: T };
+          if (res.code === "code_expired") return failed(state, T, EXPIRED);
+          if (res.code === "not_pending") return failed(state, T, "这条注册已经不是待审核状态（可能刚被审核或撤回），没有撤回。需要的话可以让我查询一下审核进度。");
+          return failed(state, T);
         }
-        return failed(state, T);
+        return { replies: [{ text: "已撤回您的待审核注册申请。现在可以在省平台选择正确的单位重新注册。", topic: T }], state, status: "done", topic: T };
       }
-      return { replies: [{ text: "已撤回您的待审核注册申请。现在可以在省平台选择正确的单位重新注册。", topic: T }], state, status: "done", topic: T };
     }
     return { replies: [], state, status: "waiting", unhandled: true };
   },
@@ -115,6 +122,7 @@ export const withdraw: FlowDef<WithdrawState> = {
 interface Unit { id: string; name: string; role: string }
 interface TransferState extends IdentifyState { key?: string; from?: string; units?: Unit[]; to?: Unit }
 const YESNO = ["确认提交", "先不提交"];
+const HAS_PENDING = "您还有待审核的信息（如学时申报待审核、信息变更待审核等），无待审核信息的情况下才能调转单位。请等这些事项审核完成后再申请。";
 const STATE_TEXT: Record<string, string> = {
   pending_out: "等待原单位管理员审核同意转出",
   pending_in: "原单位已同意转出，等待新单位管理员审核同意转入",
@@ -125,7 +133,7 @@ const STATE_TEXT: Record<string, string> = {
 
 export const transfer: FlowDef<TransferState> = {
   name: "transfer",
-  version: 1,
+  version: 2,
   personal: true,
   topic: "action.transfer",
   start(ctx, { text }) {
@@ -153,7 +161,17 @@ export const transfer: FlowDef<TransferState> = {
         if (t && (t.state === "pending_out" || t.state === "pending_in")) {
           return { replies: [{ text: `您已有一条调转申请：从“${t.from.name}”调往“${t.to.name}”，提交于 ${t.startedAt.slice(0, 10)}，当前状态：${STATE_TEXT[t.state]}。需待原单位管理员先审核同意转出，而后新单位管理员再审核同意转入。`, topic: T }], state, status: "done", topic: T };
         }
-        return { replies: [{ text: `您当前的单位是“${state.from}”。请问要调往哪个单位？请输入新单位的名称（如“某某市第二人民医院”）。`, topic: T }], state: { ...state, step: "unit" }, status: "waiting", topic: T };
+        return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "transfer" } };
+      }
+      case "send-code": {
+        if (!res) break;
+        if (!res.ok && res.code === "has_pending") return failed(state, T, HAS_PENDING);
+        return askForCode(res, state, T, `为确认是您本人办理单位调转（当前单位：${state.from}）。`);
+      }
+      case "code": {
+        const code = readCode(text, state, T);
+        if (typeof code !== "string") return code;
+        return { replies: [{ text: `好的。请问要调往哪个单位？请输入新单位的名称（如“某某市第二人民医院”）。`, topic: T }], state: { ...state, step: "unit", expectSecret: false }, status: "waiting", topic: T, secretInput: true, holdCode: code };
       }
       case "unit": {
         if (!text) break;
@@ -174,7 +192,7 @@ export const transfer: FlowDef<TransferState> = {
         }
         const to = state.units![i];
         return {
-          replies: [ask(`请确认：从“${state.from}”调往“${to.name}”。提交后需要原单位管理员先审核同意转出，然后新单位管理员审核同意转入，才能调转成功。确认提交吗？确认后我会给您注册时的手机发送验证码。`, YESNO, T)],
+          replies: [ask(`请确认：从“${state.from}”调往“${to.name}”。提交后需要原单位管理员先审核同意转出，然后新单位管理员审核同意转入，才能调转成功。确认提交吗？`, YESNO, T)],
           state: { ...state, step: "confirm", to }, status: "waiting", topic: T,
         };
       }
@@ -182,22 +200,19 @@ export const transfer: FlowDef<TransferState> = {
         const i = yesOrNo(input, YESNO, YES, NO);
         if (i === 1) return { replies: [{ text: "好的，没有提交调转申请。", topic: T }], state, status: "done", topic: T };
         if (i !== 0) break;
-        return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "transfer" } };
+        return { replies: [], state: { ...state, step: "starting" }, status: "waiting", request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code: HELD_CODE, idempotencyKey: state.key! } };
       }
-      case "send-code": {
-        if (!res) break;
-        return askForCode(res, state, T, "立即提交调转申请");
-      }
-      case "code": {
+      case "code-retry": {
         const code = readCode(text, state, T);
         if (typeof code !== "string") return code;
-        return { replies: [], state: { ...state, step: "starting", expectSecret: false }, status: "waiting", secretInput: true, request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code, idempotencyKey: state.key! } };
+        return { replies: [], state: { ...state, step: "starting", expectSecret: false }, status: "waiting", secretInput: true, holdCode: code, request: { op: "startTransfer", idNumber: state.idNumber!, toUnitId: state.to!.id, code: HELD_CODE, idempotencyKey: state.key! } };
       }
       case "starting": {
         if (!res) break;
         if (!res.ok) {
-          if (res.code === "has_pending") return failed(state, T, "您还有待审核的信息（如学时申报待审核、信息变更待审核等），无待审核信息的情况下才能调转单位。请等这些事项审核完成后再申请。");
-          if (res.code === "bad_code" || res.code === "code_expired") return failed(state, T, "验证码不正确或已过期，没有提交调转。需要的话请重新发起。");
+          if (res.code === "has_pending") return failed(state, T, HAS_PENDING);
+          if (res.code === "bad_code") return { replies: [{ text: BAD_CODE, topic: T }], state: { ...state, step: "code-retry", expectSecret: true }, status: "waiting", topic: T };
+          if (res.code === "code_expired") return failed(state, T, EXPIRED);
           return failed(state, T);
         }
         const t = res.data as { state: string };

@@ -5,6 +5,9 @@ import type { Region, Reply } from "../bot/types.ts";
 
 export type FlowStatus = "waiting" | "done" | "handoff" | "failed";
 
+/** Stands for the one-time code the engine holds in memory (never in the stored state). */
+export const HELD_CODE = "<held-code>";
+
 /** Requests a flow may ask the engine to make on the platform. */
 export type PlatformRequest =
   | { op: "getRegistration"; idNumber: string; name: string }
@@ -53,6 +56,8 @@ export interface FlowStep<S> {
   unhandled?: boolean;
   /** Do not keep the user's input in the transcript (a one-time code). */
   secretInput?: boolean;
+  /** A one-time code for the engine to hold in memory until a request uses HELD_CODE. */
+  holdCode?: string;
   /** The user told the flow their city: remember it for the conversation. */
   setRegion?: Region;
 }

@@ -142,9 +142,10 @@ describe("acting flows", () => {
     await say("370402198503122013");
     const r = await say("张明");
     expect(text(r)).toContain("枣庄市示例第一中学");
-    const r1 = await say("确认撤回");
-    expect(text(r1)).toContain("138****0001");
-    const r2 = await say("000000");
+    expect(text(r)).toContain("138****0001");
+    const r1 = await say("000000");
+    expect(r1.replies.at(-1)!.choices).toEqual(["确认撤回", "不撤回"]);
+    const r2 = await say("确认撤回");
     expect(text(r2)).toContain("已撤回");
     await say("帮我查一下审核进度");
     await say("370402198503122013");
@@ -156,8 +157,8 @@ describe("acting flows", () => {
     await say("370402198503122013");
     await say("张明");
     await say("我的密码是Abc12345");
-    await say("1");
     await say("000000");
+    await say("1");
     await engine.close();
     const files = readdirSync(join(dir, "data", "sessions"));
     const all = files.map((f) => readFileSync(join(dir, "data", "sessions", f), "utf8")).join("");
