@@ -451,7 +451,9 @@ export class Engine {
     this.applyPlace(session, m);
     // Context only ("我是滕州的"): acknowledge; if the last answer asked for the city, answer it now.
     if (m.place && !m.outOfScope && this.isContextOnly(text, m.place.name)) {
-      const pending = session.pendingCityTopic;
+      // A city after an answer that differs by city: that answer again, for the city named.
+      const last = session.lastTopic && this.deps.matcher.entry(session.lastTopic)?.variants ? session.lastTopic : undefined;
+      const pending = session.pendingCityTopic ?? last;
       session.pendingCityTopic = undefined;
       if (pending && m.place.region !== "other") return this.answerTopic(session, msg, text, pending, m);
       const city = m.place.region === "other" ? m.place.name : CITY_NAME[m.place.region];
@@ -490,6 +492,7 @@ export class Engine {
     if (entry.kind === "handoff") return this.handoff(session, msg, text, "用户要求转人工");
     const flow = this.flowsByTopic.get(id);
     session.pendingCityTopic = undefined;
+    session.lastTopic = id;
     if (flow) return this.startFlow(session, msg, text, flow, m);
     const composed = composeAnswer(entry, { region: session.region, otherCity: session.otherCity });
     if (composed.asksCity) session.pendingCityTopic = id;

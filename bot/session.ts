@@ -17,6 +17,8 @@ export interface Session {
   choices: { labels: string[]; targets: ChoiceTarget[] } | null;
   /** The last answer showed several cities and asked which applies. */
   pendingCityTopic?: string;
+  /** The last topic answered ("那泰安呢" asks it again for another city). */
+  lastTopic?: string;
   /** Short transcript, personal numbers masked, no passwords or codes. */
   history: HistoryItem[];
   handoff?: { ticketId: string; state: "waiting" | "taken"; since: number };

@@ -309,3 +309,15 @@ describe("platform down", () => {
     await e.close();
   });
 });
+
+describe("follow-ups", () => {
+  it("“那泰安呢” after an answer that differs by city answers it again for Tai'an", async () => {
+    await say("我是枣庄的");
+    const r1 = await say("注册完了在哪学习");
+    expect(text(r1)).toContain("zzzj.yxlearning.com");
+    const r2 = await say("那泰安的呢");
+    expect(r2.topic).toBe("hours.where-to-study");
+    expect(text(r2)).toContain("sdta.yxlearning.com");
+    expect(text(r2)).not.toContain("zzzj.yxlearning.com");
+  });
+});
