@@ -1,7 +1,8 @@
 // Wires the real parts together: knowledge, matcher, engine, stores, platform.
 // The entry points (CLI, server) and the tests build the assistant through here.
 import { join } from "node:path";
-import { loadKnowledge, type Knowledge } from "../knowledge/loader.ts";
+import type { Knowledge } from "../knowledge/loader.ts";
+import { loadSnapshot } from "../knowledge/snapshot.ts";
 import { Matcher } from "./matcher.ts";
 import { Engine, type EngineDeps, type HandoffPort } from "./engine.ts";
 import type { Session } from "./session.ts";
@@ -14,11 +15,12 @@ import type { Clock } from "./clock.ts";
 let cachedKnowledge: Knowledge | undefined;
 let cachedMatcher: Matcher | undefined;
 
-/** One matcher per process: loading the tokenizer is the slow part. */
+/** One matcher per process, from the knowledge snapshot (built on first use after a change). */
 export function sharedMatcher(): Matcher {
   if (!cachedMatcher) {
-    cachedKnowledge = loadKnowledge();
-    cachedMatcher = new Matcher(cachedKnowledge);
+    const { knowledge, prepared } = loadSnapshot();
+    cachedKnowledge = knowledge;
+    cachedMatcher = new Matcher(cachedKnowledge, undefined, undefined, prepared);
   }
   return cachedMatcher;
 }

@@ -108,6 +108,17 @@ async function main(): Promise<number> {
       return 0;
     }
     case "kb": {
+      if (args[0] === "snapshot") {
+        // Used by knowledge/snapshot.ts: validated knowledge and tokenised texts as JSON on stdout.
+        const { loadKnowledge } = await import("../knowledge/loader.ts");
+        const { Matcher } = await import("./matcher.ts");
+        const { knowledgeHash } = await import("../knowledge/snapshot.ts");
+        const knowledge = loadKnowledge();
+        const m = new Matcher(knowledge);
+        const { byId: _, ...rest } = knowledge;
+        process.stdout.write(JSON.stringify({ hash: knowledgeHash(), knowledge: rest, prepared: m.prepared }));
+        return 0;
+      }
       if (args[0] !== "check") { console.error("usage: helpdesk kb check [--quiet]"); return 2; }
       const { runKbCheck } = await import("../knowledge/check.ts");
       return runKbCheck({ quiet: has("quiet") });

@@ -3,6 +3,7 @@
 // cosine, and platform-message fragments; out-of-scope groups compete as pseudo-entries so a
 // near-miss question lands on them instead of on the closest real entry.
 import type { Knowledge, LoadedEntry } from "../knowledge/loader.ts";
+import type { Prepared } from "../knowledge/snapshot.ts";
 import { createNormalizer, type Normalizer } from "./normalize.ts";
 import type { Band, Region } from "./types.ts";
 
@@ -108,6 +109,7 @@ export class Matcher {
   private messageHeads: { id: string; head: string; grams: Set<string> }[] = [];
   private places: { name: string; region: Region | "other" }[] = [];
   private profiles = new Map<string, string[]>();
+  private prep: (text: string) => { n: string; tokens: string[] } = () => { throw new Error("not ready"); };
   private tokenPostings = new Map<string, [number, number][]>();
   private gramPostings = new Map<string, [number, number][]>();
   private bmAcc = new Float64Array(0);
@@ -117,15 +119,24 @@ export class Matcher {
   private pdf = new Map<string, number>();
   private pAvgLen = 1;
 
-  constructor(readonly knowledge: Knowledge, readonly config: MatcherConfig = DEFAULT_CONFIG, normalizer?: Normalizer) {
+  /** Topic text and tokens of every indexed text (saved in the knowledge snapshot). */
+  readonly prepared: Prepared = {};
+
+  constructor(readonly knowledge: Knowledge, readonly config: MatcherConfig = DEFAULT_CONFIG, normalizer?: Normalizer, prepared?: Prepared) {
     this.norm = normalizer ?? createNormalizer(knowledge.lexicon, knowledge.dictPath);
     for (const [region, names] of Object.entries(knowledge.lexicon.places)) {
       for (const name of names) this.places.push({ name, region: region as Region | "other" });
     }
     this.places.sort((a, b) => b.name.length - a.name.length);
+    const prep = (text: string) => {
+      let p = prepared?.[text] ?? this.prepared[text];
+      if (!p) { const n = this.topicText(text); p = { n, tokens: this.norm.tokens(n) }; }
+      this.prepared[text] = p;
+      return p;
+    };
+    this.prep = prep;
     const add = (key: string, kind: Doc["kind"], text: string, phrasingIndex?: number) => {
-      const n = this.topicText(text);
-      const tokens = this.norm.tokens(n);
+      const { n, tokens } = prep(text);
       const grams = counts(bigrams(n));
       this.docs.push({ key, kind, tokens, tf: counts(tokens), len: tokens.length, grams, gramNorm: 0, phrasingIndex });
     };
@@ -152,7 +163,7 @@ export class Matcher {
 
   private buildProfiles(): void {
     for (const [key, texts] of this.profiles) {
-      const phrasingTf = texts.map((t) => counts(this.norm.tokens(this.topicText(t))));
+      const phrasingTf = texts.map((t) => counts(this.prep(t).tokens));
       const tf = new Map<string, number>();
       for (const m of phrasingTf) for (const [t] of m) tf.set(t, (tf.get(t) ?? 0) + 1); // document frequency within the entry
       let len = 0;

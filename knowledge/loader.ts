@@ -1,14 +1,13 @@
 // Loads and checks the knowledge files. Every problem is reported as `file:line: message`.
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseDocument, LineCounter, isNode, type Document } from "yaml";
 import type { z } from "zod";
 import { entrySchema, outOfScopeSchema, KNOWN_IDS, type Entry, type OutOfScope } from "./schema.ts";
 import { lexiconSchema, type Lexicon } from "./lexicon.ts";
 
-/** The knowledge directory: the repository's, unless HELPDESK_KNOWLEDGE_DIR points elsewhere. */
-export const KNOWLEDGE_DIR = process.env.HELPDESK_KNOWLEDGE_DIR || fileURLToPath(new URL(".", import.meta.url));
+import { KNOWLEDGE_DIR } from "./paths.ts";
+export { KNOWLEDGE_DIR };
 
 export interface Problem {
   file: string;
