@@ -18,6 +18,7 @@
   })();
   var base = new URL(".", script && script.src ? script.src : location.href);
   var API = new URL("api/chat", base).href;
+  var FEEDBACK_API = new URL("api/feedback", base).href;
   var MAX = Number(W.maxChars) || 1000;
   var KEY_ID = "sd-helpdesk:conversation";
   var KEY_OPEN = "sd-helpdesk:open";
@@ -56,7 +57,7 @@
     "*{box-sizing:border-box;font-family:inherit}",
     ".sr{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}",
     "button{font:inherit;cursor:pointer}",
-    "button:focus-visible,textarea:focus-visible,a:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
+    "button:focus-visible,textarea:focus-visible,a:focus-visible,.rated:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
     ".launcher{display:flex;align-items:center;gap:8px;border:0;border-radius:999px;background:#0d47a1;color:#fff;padding:12px 20px;font-size:16px;font-weight:600;box-shadow:0 6px 20px rgba(13,71,161,.35)}",
     ".launcher:hover{background:#0a3880}",
     ".launcher .dot{display:none;width:10px;height:10px;border-radius:50%;background:#ffb300}",
@@ -86,6 +87,12 @@
     ".choice{border:1px solid #0d47a1;background:#fff;color:#0d47a1;border-radius:16px;padding:5px 12px;font-size:14px;text-align:left}",
     ".choice:hover{background:#e8f0fe}",
     ".choice[disabled]{border-color:#b8c0cc;color:#4a5361;background:#f0f2f5;cursor:default}",
+    ".rate{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;max-width:88%}",
+    ".rate button{display:inline-flex;align-items:center;gap:4px;border:1px solid #8a94a3;background:#fff;color:#1f2328;border-radius:14px;padding:2px 10px;font-size:13px;line-height:1.5}",
+    ".rate button:hover{background:#eef2f7}",
+    ".rate svg{flex:none}",
+    ".rated{max-width:88%;margin:6px 4px 0;font-size:13px;color:#4a5361}",
+    ".rated p{margin:0}",
     ".typing{min-height:26px;padding:2px 16px;font-size:13px;color:#4a5361;background:#f6f8fb}",
     ".typing .dots{display:inline-block;margin-left:6px}",
     ".typing .dots i{display:inline-block;width:6px;height:6px;margin:0 2px;border-radius:50%;background:#4a5361;animation:b 1.2s infinite ease-in-out}",
@@ -202,7 +209,71 @@
     for (var i = 0; i < olds.length; i++) olds[i].disabled = true;
   }
 
-  function addMessage(role, text, choices) {
+  /** An inline SVG icon (emoji fonts are often missing); decorative, hidden from screen readers. */
+  function svgIcon(d, size) {
+    var svg = document.createElementNS(svgNs, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("width", String(size)); svg.setAttribute("height", String(size));
+    svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(svgNs, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+  var THUMB_UP = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
+  var THUMB_DOWN = "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z";
+
+  /* ---------- 👍 / 👎 under the latest answer ----------
+   * The server rates a conversation's latest answer, so only the latest answer has the buttons:
+   * they go when the next question is sent. One click posts once; failures stay silent. */
+  function addRating(item) {
+    var group = el("div", { className: "rate", role: "group", "aria-label": W.rate });
+    var done = false;
+    function pick(helpful) {
+      if (done) return;
+      done = true;
+      var refocus = group.contains(root.activeElement);
+      var thanks = el("div", { className: "rated", tabindex: "-1" });
+      thanks.appendChild(el("p", null, W.thanks));
+      if (!helpful) thanks.appendChild(el("p", null, W.notHelpfulHint));
+      if (group.parentNode) group.parentNode.replaceChild(thanks, group);
+      if (refocus) thanks.focus();
+      if (!state.id) return;
+      try {
+        fetch(FEEDBACK_API, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ conversationId: state.id, helpful: helpful }) })
+          .catch(function () { /* silent */ });
+      } catch (e) { /* silent */ }
+    }
+    [[true, W.helpful, THUMB_UP], [false, W.notHelpful, THUMB_DOWN]].forEach(function (x) {
+      var b = el("button", { type: "button", "aria-label": x[1] });
+      b.appendChild(svgIcon(x[2], 14));
+      b.appendChild(el("span", null, x[1]));
+      b.addEventListener("click", function () { pick(x[0]); });
+      group.appendChild(b);
+    });
+    item.appendChild(group);
+  }
+
+  function clearRatings() {
+    var olds = list.querySelectorAll(".rate");
+    for (var i = 0; i < olds.length; i++) olds[i].parentNode.removeChild(olds[i]);
+  }
+
+  /** Which of a turn's replies gets the buttons: the last one about the turn's topic that asks
+   * nothing back (a flow's follow-up question with choices is not the answer); none for
+   * clarify, decline (no topic) or hand-off. */
+  function rateIndex(body) {
+    var reps = body.replies || [];
+    if (!body.topic) return -1;
+    var at = -1;
+    for (var i = 0; i < reps.length; i++) {
+      if (reps[i].handoff) return -1;
+      if (reps[i].topic === body.topic && !(reps[i].choices && reps[i].choices.length)) at = i;
+    }
+    return at;
+  }
+
+  function addMessage(role, text, choices, rateable) {
     var item = el("li", { role: "listitem", className: "msg " + role });
     if (role === "user") item.appendChild(el("span", { className: "sr" }, W.you));
     else if (role === "bot" || role === "agent") {
@@ -223,6 +294,7 @@
       });
       item.appendChild(group);
     }
+    if (rateable && role === "bot") addRating(item);
     list.appendChild(item);
     logBox.scrollTop = logBox.scrollHeight;
     return item;
@@ -319,6 +391,7 @@
     state.busy = true;
     sendBtn.disabled = true;
     disableOldChoices();
+    clearRatings();
     addMessage("user", text);
     setTyping(true);
     var body = { conversationId: state.id || undefined, context: context() };
@@ -329,7 +402,8 @@
         if (r.status === 200 && r.body && r.body.conversationId) {
           setId(r.body.conversationId);
           if (typeof r.body.lastEventId === "number" && !state.source) state.lastEventId = r.body.lastEventId;
-          (r.body.replies || []).forEach(function (rep) { addMessage("bot", rep.text, rep.choices); });
+          var rateAt = rateIndex(r.body);
+          (r.body.replies || []).forEach(function (rep, i) { addMessage("bot", rep.text, rep.choices, i === rateAt); });
         } else if (r.status === 429) addMessage("note", W.tooFast);
         else if (r.status === 400 && r.body && r.body.max) addMessage("note", W.tooLong.replace("{n}", String(r.body.max)));
         else addMessage("note", W.busy);

@@ -28,6 +28,12 @@ export const WIDGET_WORDING = {
   log: "对话记录",
   welcome: W.welcome,
   unread: "有新消息",
+  /** Under an answer: 👍 / 👎 (POST /api/feedback). */
+  rate: "这个回答有帮助吗？",
+  helpful: "有帮助",
+  notHelpful: "没帮助",
+  thanks: "感谢您的反馈",
+  notHelpfulHint: "可以换个说法再问，或点“转人工”。",
   tooLong: (n: number) => `问题太长了，请精简到 ${n} 字以内再发送。`,
   tooFast: "您发送得太快了，请稍等片刻再试。",
   offline: "网络连接不太稳定，消息没有发出去，请稍后重试。",

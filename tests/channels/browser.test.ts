@@ -7,6 +7,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { startServer, waitFor, LOGIN_MESSAGES, ANSWER_TOPICS, type TestServer } from "./helpers.ts";
+import { consoleOf } from "../../bot/console/service.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -17,30 +18,41 @@ let browser: Browser;
 let page: Page;
 const dialogs: string[] = [];
 
-const widget = () => page.locator("#sd-helpdesk-widget");
-const log = () => widget().getByRole("log");
-const items = () => log().getByRole("listitem");
+const widget = (p: Page = page) => p.locator("#sd-helpdesk-widget");
+const log = (p: Page = page) => widget(p).getByRole("log");
+const items = (p: Page = page) => log(p).getByRole("listitem");
 
-async function openWidget(): Promise<void> {
-  const box = widget().getByRole("textbox", { name: "输入问题" });
-  if (!(await box.isVisible())) await widget().getByRole("button", { name: "在线客服", exact: true }).click();
+async function openWidget(p: Page = page): Promise<void> {
+  const box = widget(p).getByRole("textbox", { name: "输入问题" });
+  if (!(await box.isVisible())) await widget(p).getByRole("button", { name: "在线客服", exact: true }).click();
   await box.waitFor({ state: "visible" });
 }
 
 /** Types a question, sends it, waits for the API's answer; returns the answer's JSON. */
-async function ask(text: string): Promise<any> {
-  await openWidget();
-  const box = widget().getByRole("textbox", { name: "输入问题" });
+async function ask(text: string, p: Page = page): Promise<any> {
+  await openWidget(p);
+  const box = widget(p).getByRole("textbox", { name: "输入问题" });
   await box.fill(text);
-  const answered = page.waitForResponse((r: Response) => r.url().endsWith("/api/chat") && r.request().method() === "POST");
-  await widget().getByRole("button", { name: "发送", exact: true }).click();
+  const answered = p.waitForResponse((r: Response) => r.url().endsWith("/api/chat") && r.request().method() === "POST");
+  await widget(p).getByRole("button", { name: "发送", exact: true }).click();
   const res = await answered;
   expect(res.status()).toBe(200);
   const body = await res.json();
   // The rendered reply is in the log.
   const first = String(body.replies[0].text).split("\n")[0];
-  await items().filter({ hasText: first.slice(0, 12) }).last().waitFor();
+  await items(p).filter({ hasText: first.slice(0, 12) }).last().waitFor();
   return body;
+}
+
+/** axe-core on the page and the widget's (open) shadow root: the serious and critical violations. */
+async function axeViolations(p: Page = page): Promise<{ id: string; impact: string; targets: string[] }[]> {
+  await p.addScriptTag({ path: AXE });
+  const result = await p.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
 // Started inside the tests, not in a hook: a browser that cannot start fails every test here
@@ -130,14 +142,7 @@ describe("web widget in Chromium", () => {
   });
 
   it("has no serious or critical accessibility violations (page and shadow root)", async () => {
-    await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
-      const r = await axe.run(document, { resultTypes: ["violations"] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-    });
-    const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(bad).toEqual([]);
+    expect(await axeViolations()).toEqual([]);
   });
 
   it("saves a screenshot of the widget with an answer", async () => {
@@ -191,5 +196,50 @@ describe("web widget in Chromium", () => {
       expect(send!.y + send!.height).toBeLessThanOrEqual(667);
       await expect(p.locator("#sd-helpdesk-widget").getByRole("button", { name: "转人工", exact: true }).isVisible()).resolves.toBe(true);
     } finally { await phone.close(); }
+  });
+
+  it("rates an answer 没帮助: a thank-you and a hint, and the rating reaches the console's learning loop", async () => {
+    // POST /api/feedback belongs to the agents' console, which the other channel tests leave off:
+    // this test has its own server with the console, and its own browser context.
+    const c = await startServer({ console: true });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "zh-CN", bypassCSP: true }); // bypassCSP: for axe
+    try {
+      const p = await ctx.newPage();
+      p.setDefaultTimeout(10_000);
+      await p.goto(`${c.base}/`);
+      await openWidget(p);
+      // The welcome is no answer: no buttons.
+      await expect(widget(p).getByRole("button", { name: "没帮助", exact: true }).count()).resolves.toBe(0);
+
+      const r = await ask(ANSWER_TOPICS.forgot.q, p);
+      expect(r.topic).toBe(ANSWER_TOPICS.forgot.topic);
+      const answer = items(p).filter({ hasText: "忘记登录密码，可以通过以下两种方式重置" }).last();
+      const down = answer.getByRole("button", { name: "没帮助", exact: true });
+      await expect(answer.getByRole("button", { name: "有帮助", exact: true }).count()).resolves.toBe(1);
+      await expect(down.count()).resolves.toBe(1);
+      await expect(widget(p).getByRole("button", { name: "没帮助", exact: true }).count()).resolves.toBe(1); // only under the answer
+      expect(await axeViolations(p)).toEqual([]);
+
+      const rated = p.waitForResponse((x: Response) => x.url().endsWith("/api/feedback") && x.request().method() === "POST");
+      await down.click();
+      const res = await rated;
+      expect(res.status()).toBe(200);
+      expect(res.request().postDataJSON()).toEqual({ conversationId: r.conversationId, helpful: false });
+
+      await answer.getByText("感谢您的反馈").waitFor();
+      await answer.getByText("可以换个说法再问，或点“转人工”。").waitFor();
+      await expect(answer.getByRole("button", { name: /有帮助|没帮助/ }).count()).resolves.toBe(0); // posted once, buttons gone
+
+      // Server side: the console's turn log holds the 👎 with the question and the topic.
+      const svc = consoleOf(c.engine);
+      expect(svc).toBeDefined();
+      const fb = await waitFor(() => svc!.events.all().find((e) => e.kind === "feedback"), "the feedback event");
+      expect(fb).toMatchObject({ kind: "feedback", channel: "web", helpful: false, topic: ANSWER_TOPICS.forgot.topic, question: ANSWER_TOPICS.forgot.q });
+      expect(svc!.events.all().filter((e) => e.kind === "feedback")).toHaveLength(1);
+      expect(await axeViolations(p)).toEqual([]);
+    } finally {
+      await ctx.close();
+      await c.stop();
+    }
   });
 });
