@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Knowledge } from "../knowledge/loader.ts";
 import { loadSnapshot } from "../knowledge/snapshot.ts";
 import { Matcher } from "./matcher.ts";
+import { createNormalizer } from "./normalize.ts";
 import { Engine, type EngineDeps, type HandoffPort } from "./engine.ts";
 import type { Session } from "./session.ts";
 import { MemoryStore, type SessionStore } from "../adapters/storage/types.ts";
@@ -18,9 +19,10 @@ let cachedMatcher: Matcher | undefined;
 /** One matcher per process, from the knowledge snapshot (built on first use after a change). */
 export function sharedMatcher(): Matcher {
   if (!cachedMatcher) {
-    const { knowledge, prepared } = loadSnapshot();
+    const { knowledge, prepared, sounds } = loadSnapshot();
     cachedKnowledge = knowledge;
-    cachedMatcher = new Matcher(cachedKnowledge, undefined, undefined, prepared);
+    const norm = createNormalizer(knowledge.lexicon, knowledge.dictPath, sounds);
+    cachedMatcher = new Matcher(cachedKnowledge, undefined, norm, prepared);
   }
   return cachedMatcher;
 }

@@ -116,7 +116,7 @@ async function main(): Promise<number> {
         const knowledge = loadKnowledge();
         const m = new Matcher(knowledge);
         const { byId: _, ...rest } = knowledge;
-        process.stdout.write(JSON.stringify({ hash: knowledgeHash(), knowledge: rest, prepared: m.prepared }));
+        process.stdout.write(JSON.stringify({ hash: knowledgeHash(), knowledge: rest, prepared: m.prepared, sounds: m.norm.sounds }));
         return 0;
       }
       if (args[0] !== "check") { console.error("usage: helpdesk kb check [--quiet]"); return 2; }

@@ -1,7 +1,7 @@
 // Text normalisation and tokenisation shared by the matcher, the index and the checker.
 // Order matters: width and script first, then typo variants, then synonyms, then tokens.
 import * as OpenCC from "opencc-js";
-import { pinyin } from "pinyin-pro";
+import { createRequire } from "node:module";
 import { cut, load, insertWord } from "nodejs-jieba";
 import { dirname, join } from "node:path";
 import type { Lexicon } from "../knowledge/lexicon.ts";
@@ -11,7 +11,30 @@ const toSimplified = OpenCC.Converter({ from: "tw", to: "cn" });
 // Anything that is not a letter, digit or CJK ideograph is a separator (punctuation, emoji).
 const SEPARATORS = /[^\p{L}\p{N}\u3400-\u9fff]+/gu;
 
+/** For each two-character domain word, the characters that sound like its first and its second
+ * character (pinyin without tones). Built with pinyin-pro, or taken from the knowledge snapshot so
+ * a process that has one never loads the pinyin dictionary. */
+export type SoundTable = Record<string, [string, string]>;
+
+export function buildSoundTable(words: string[]): SoundTable {
+  const { pinyin } = createRequire(import.meta.url)("pinyin-pro") as typeof import("pinyin-pro");
+  const bySyllable = new Map<string, string>();
+  for (let c = 0x4e00; c <= 0x9fa5; c++) {
+    const ch = String.fromCharCode(c);
+    const s = pinyin(ch, { toneType: "none" });
+    bySyllable.set(s, (bySyllable.get(s) ?? "") + ch);
+  }
+  const table: SoundTable = {};
+  for (const w of words) {
+    const [s0, s1] = pinyin(w, { toneType: "none", type: "array" });
+    table[w] = [bySyllable.get(s0) ?? w[0], bySyllable.get(s1) ?? w[1]];
+  }
+  return table;
+}
+
 export interface Normalizer {
+  /** The homophone table in use (saved in the knowledge snapshot). */
+  sounds: SoundTable;
   /** Width, script, case, typos, synonyms; punctuation and emoji become single spaces. */
   normalize(text: string): string;
   /** normalize() and then strip polite openers and filler; never returns "" for a non-empty input. */
@@ -35,7 +58,7 @@ function loadJieba(dictPath: string, words: string[]): void {
   for (const w of words) insertWord(w);
 }
 
-export function createNormalizer(lexicon: Lexicon, dictPath: string): Normalizer {
+export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: SoundTable): Normalizer {
   // Surface form → canonical word; canonical words map to themselves so a longer canonical
   // word ("专技人员") is not rewritten through a shorter surface form ("专技").
   const surface = new Map<string, string>();
@@ -52,18 +75,18 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string): Normalizer
   // Pinyin repair of homophone typos: a 2-character window that is not a domain word but
   // sounds like one (审合 → 审核) is rewritten. Only domain words are targets, so ordinary
   // words are left alone.
-  const domain = new Set(lexicon.domain_words.filter((w) => w.length === 2));
-  const bySound = new Map<string, string>();
+  const domain = new Set(lexicon.domain_words.filter((w) => w.length === 2 && /^[\u4e00-\u9fa5]{2}$/.test(w)));
+  const table = sounds ?? buildSoundTable([...domain]);
+  // Domain words by their first and by their second character, with the homophones of the other one.
+  const byFirst = new Map<string, { w: string; others: Set<string> }[]>();
+  const bySecond = new Map<string, { w: string; others: Set<string> }[]>();
   for (const w of domain) {
-    const key = pinyin(w, { toneType: "none", type: "array" }).join(" ");
-    if (!bySound.has(key)) bySound.set(key, w);
+    const t = table[w];
+    if (!t) continue;
+    const push = (m: typeof byFirst, k: string, v: { w: string; others: Set<string> }) => { const l = m.get(k); if (l) l.push(v); else m.set(k, [v]); };
+    push(byFirst, w[0], { w, others: new Set(t[1]) });
+    push(bySecond, w[1], { w, others: new Set(t[0]) });
   }
-  const soundCache = new Map<string, string>();
-  const sound = (ch: string) => {
-    let s = soundCache.get(ch);
-    if (s === undefined) { s = pinyin(ch, { toneType: "none" }); soundCache.set(ch, s); }
-    return s;
-  };
   const cjk = /[\u4e00-\u9fff]/;
   function repairHomophones(s: string): string {
     const chars = [...s];
@@ -72,10 +95,10 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string): Normalizer
       if (!cjk.test(a) || !cjk.test(b)) continue;
       const pair = a + b;
       if (domain.has(pair)) { i++; continue; }
-      const hit = bySound.get(`${sound(a)} ${sound(b)}`);
-      // Both characters must differ in writing from the target in at most one place,
-      // so only a single mistyped character is repaired.
-      if (hit && (hit[0] === a || hit[1] === b)) { chars[i] = hit[0]; chars[i + 1] = hit[1]; i++; }
+      // One character written right, the other sounding right: only a single mistyped
+      // character is repaired.
+      const hit = byFirst.get(a)?.find((x) => x.others.has(b))?.w ?? bySecond.get(b)?.find((x) => x.others.has(a))?.w;
+      if (hit) { chars[i] = hit[0]; chars[i + 1] = hit[1]; i++; }
     }
     return chars.join("");
   }
@@ -115,7 +138,7 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string): Normalizer
     return out;
   }
 
-  return { normalize, clean, tokens, lexicon };
+  return { normalize, clean, tokens, lexicon, sounds: table };
 }
 
 // Function words that carry no topic.

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KNOWLEDGE_DIR } from "./paths.ts";
 import type { Knowledge, LoadedEntry } from "./loader.ts";
+import type { SoundTable } from "../bot/normalize.ts";
 
 /** What the matcher computed for each text: its topic text and tokens. */
 export type Prepared = Record<string, { n: string; tokens: string[] }>;
@@ -19,6 +20,7 @@ export interface Snapshot {
   hash: string;
   knowledge: Omit<Knowledge, "byId">;
   prepared: Prepared;
+  sounds: SoundTable;
 }
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -41,7 +43,7 @@ export function knowledgeHash(dir = KNOWLEDGE_DIR): string {
 const cacheDir = () => process.env.HELPDESK_CACHE_DIR || join(tmpdir(), "helpdesk-cache");
 
 /** The snapshot for the knowledge as it is now: from the cache, or built by a child process. */
-export function loadSnapshot(dir = KNOWLEDGE_DIR): { knowledge: Knowledge; prepared: Prepared } {
+export function loadSnapshot(dir = KNOWLEDGE_DIR): { knowledge: Knowledge; prepared: Prepared; sounds: SoundTable } {
   const hash = knowledgeHash(dir);
   const file = join(cacheDir(), `knowledge-${hash}.json`);
   let snap: Snapshot | undefined;
@@ -64,5 +66,5 @@ export function loadSnapshot(dir = KNOWLEDGE_DIR): { knowledge: Knowledge; prepa
   }
   const k = snap.knowledge;
   const knowledge: Knowledge = { ...k, byId: new Map(k.entries.map((e: LoadedEntry) => [e.id, e])) };
-  return { knowledge, prepared: snap.prepared };
+  return { knowledge, prepared: snap.prepared, sounds: snap.sounds };
 }
