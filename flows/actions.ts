@@ -30,6 +30,16 @@ function readCode<S>(text: string, state: S, T: string): string | FlowStep<S> {
   return { replies: [{ text: "请输入6位数字验证码；不想继续可以回复“取消”。", topic: T }], state, status: "waiting", topic: T, secretInput: true };
 }
 
+/** The looked-up registration in the state the action needs, or the step that ends the flow. */
+function registrationIn<S>(res: PlatformResult | null, state: S, T: string, wanted: Registration["state"], refuse: string): Registration | FlowStep<S> | null {
+  if (!res) return null;
+  if (!res.ok) return failed(state, T);
+  const r = res.data as Registration | null;
+  if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
+  if (r.state !== wanted) return { replies: [{ text: `${refuse}${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
+  return r;
+}
+
 const failed = <S>(state: S, topic: string, text = UNAVAILABLE): FlowStep<S> => ({ replies: [{ text, topic }], state, status: "done", topic });
 const isUnavailable = (code: string) => code === "unavailable";
 
@@ -75,11 +85,9 @@ export const withdraw: FlowDef<WithdrawState> = {
     const text = inputText(input).trim();
     switch (state.step) {
       case "lookup": {
-        if (!res) break;
-        if (!res.ok) return failed(state, T);
-        const r = res.data as Registration | null;
-        if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
-        if (r.state !== "pending") return { replies: [{ text: `只有待审核的注册才能撤回。${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
+        const r = registrationIn(res, state, T, "pending", "只有待审核的注册才能撤回。");
+        if (!r) break;
+        if (!("unit" in r)) return r;
         return { replies: [], state: { ...state, step: "send-code", unitName: r.unit.name, key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.idNumber!, purpose: "withdraw" } };
       }
       case "send-code": {
@@ -147,11 +155,9 @@ export const transfer: FlowDef<TransferState> = {
     const text = inputText(input).trim();
     switch (state.step) {
       case "lookup": {
-        if (!res) break;
-        if (!res.ok) return failed(state, T);
-        const r = res.data as Registration | null;
-        if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
-        if (r.state !== "approved") return { replies: [{ text: `注册审核通过后才能调转单位。${describeRegistration(r)}`, topic: T }], state, status: "done", topic: T };
+        const r = registrationIn(res, state, T, "approved", "注册审核通过后才能调转单位。");
+        if (!r) break;
+        if (!("unit" in r)) return r;
         return { replies: [], state: { ...state, step: "existing", from: r.unit.name }, status: "waiting", request: { op: "getTransfer", idNumber: state.idNumber! } };
       }
       case "existing": {
