@@ -3,10 +3,10 @@
 // to the registered phone, asks for the code and an explicit yes, and carries an idempotency key
 // kept in the state so a resumed conversation never acts twice. The code itself is held by the
 // engine in memory only (HELD_CODE stands for it in a request) and never enters the stored state.
-import { HELD_CODE, type FlowDef, type FlowStep, type PlatformResult } from "./types.ts";
+import { HELD_CODE, type FlowContext, type FlowDef, type FlowInput, type FlowStep, type PlatformResult } from "./types.ts";
 import { ask, picked, inputText, yesOrNo } from "./common.ts";
 import {
-  identifyStep, startIdentify, resultOf, describeRegistration, NOT_FOUND, UNAVAILABLE, ROLE_NAME,
+  identifyStep, startIdentify, resultOf, describeRegistration, NOT_FOUND, UNAVAILABLE,
   type IdentifyState, type Registration,
 } from "./identify.ts";
 
@@ -43,46 +43,41 @@ function registrationIn<S>(res: PlatformResult | null, state: S, T: string, want
 const failed = <S>(state: S, topic: string, text = UNAVAILABLE): FlowStep<S> => ({ replies: [{ text, topic }], state, status: "done", topic });
 const isUnavailable = (code: string) => code === "unavailable";
 
+/** What an acting flow's own steps get once the person is identified. */
+interface Turn<S> { ctx: FlowContext; state: S; input: FlowInput; res: PlatformResult | null; text: string; T: string }
+
+/** An acting flow: personal, starts with the entry's answer and identification (ID number, name,
+ * the platform's record); `after` handles every later step and returns undefined for input it
+ * does not understand. */
+function actingFlow<S extends IdentifyState>(name: string, version: number, topic: string, after: (t: Turn<S>) => FlowStep<S> | undefined): FlowDef<S> {
+  return {
+    name, version, personal: true, topic,
+    start(ctx, { text }) {
+      return startIdentify(ctx, ctx.answer(topic), { step: "id" } as S, text, topic);
+    },
+    step(ctx, state, input) {
+      const s = identifyStep(ctx, state, input, topic);
+      if (s !== "need-record" && s !== null) return s;
+      const out = after({ ctx, state, input, res: resultOf(input), text: inputText(input).trim(), T: topic });
+      return out ?? { replies: [], state, status: "waiting", unhandled: true };
+    },
+  };
+}
+
 // ---------------------------------------------------------------- check progress
-export const checkProgress: FlowDef<IdentifyState> = {
-  name: "check-progress",
-  version: 1,
-  personal: true,
-  topic: "action.check-progress",
-  start(ctx, { text }) {
-    return startIdentify(ctx, ctx.answer("action.check-progress"), { step: "id" }, text, "action.check-progress");
-  },
-  step(ctx, state, input) {
-    const T = "action.check-progress";
-    const s = identifyStep(ctx, state, input, T);
-    if (s !== "need-record" && s !== null) return s;
-    const res = resultOf(input);
-    if (!res) return { replies: [], state, status: "waiting", unhandled: true };
+export const checkProgress = actingFlow<IdentifyState>("check-progress", 1, "action.check-progress", ({ state, res, T }) => {
+    if (!res) return undefined;
     if (!res.ok) return failed(state, T, isUnavailable(res.code) ? UNAVAILABLE : `查询没有成功：${res.message}`);
     const r = res.data as Registration | null;
     if (!r) return { replies: [{ text: NOT_FOUND, topic: T }], state, status: "done", topic: T };
     return { replies: [{ text: describeRegistration(r), topic: T }], state, status: "done", topic: T };
-  },
-};
+});
 
 // ---------------------------------------------------------------- withdraw
 interface WithdrawState extends IdentifyState { key?: string; unitName?: string }
 const CONFIRM = ["确认撤回", "不撤回"];
 
-export const withdraw: FlowDef<WithdrawState> = {
-  name: "withdraw",
-  version: 2,
-  personal: true,
-  topic: "action.withdraw",
-  start(ctx, { text }) {
-    return startIdentify(ctx, ctx.answer("action.withdraw"), { step: "id" }, text, "action.withdraw");
-  },
-  step(ctx, state, input) {
-    const T = "action.withdraw";
-    const s = identifyStep(ctx, state, input, T);
-    if (s !== "need-record" && s !== null) return s;
-    const res = resultOf(input);
-    const text = inputText(input).trim();
+export const withdraw = actingFlow<WithdrawState>("withdraw", 2, "action.withdraw", ({ ctx, state, input, res, text, T }) => {
     switch (state.step) {
       case "lookup": {
         const r = registrationIn(res, state, T, "pending", "只有待审核的注册才能撤回。");
@@ -122,9 +117,8 @@ export const withdraw: FlowDef<WithdrawState> = {
         return { replies: [{ text: "已撤回您的待审核注册申请。现在可以在省平台选择正确的单位重新注册。", topic: T }], state, status: "done", topic: T };
       }
     }
-    return { replies: [], state, status: "waiting", unhandled: true };
-  },
-};
+    return undefined;
+});
 
 // ---------------------------------------------------------------- transfer
 interface Unit { id: string; name: string; role: string }
@@ -139,20 +133,7 @@ const STATE_TEXT: Record<string, string> = {
   withdrawn: "调转已撤回",
 };
 
-export const transfer: FlowDef<TransferState> = {
-  name: "transfer",
-  version: 2,
-  personal: true,
-  topic: "action.transfer",
-  start(ctx, { text }) {
-    return startIdentify(ctx, ctx.answer("action.transfer"), { step: "id" }, text, "action.transfer");
-  },
-  step(ctx, state, input) {
-    const T = "action.transfer";
-    const s = identifyStep(ctx, state, input, T);
-    if (s !== "need-record" && s !== null) return s;
-    const res = resultOf(input);
-    const text = inputText(input).trim();
+export const transfer = actingFlow<TransferState>("transfer", 2, "action.transfer", ({ ctx, state, input, res, text, T }) => {
     switch (state.step) {
       case "lookup": {
         const r = registrationIn(res, state, T, "approved", "注册审核通过后才能调转单位。");
@@ -225,6 +206,5 @@ export const transfer: FlowDef<TransferState> = {
         return { replies: [{ text: `调转申请已提交，当前状态：${STATE_TEXT[t.state] ?? t.state}。您也可以登录平台在【单位调转】里点击“详情”查看原单位及新单位的审核情况；想知道进度时再问我“我的调转到哪一步了”。`, topic: T }], state, status: "done", topic: T };
       }
     }
-    return { replies: [], state, status: "waiting", unhandled: true };
-  },
-};
+    return undefined;
+});

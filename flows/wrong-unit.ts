@@ -7,6 +7,8 @@ const STATUS = ["还在审核中（待审核）", "已经审核通过了"];
 const PASSWORD = ["记得注册时的密码", "密码忘了"];
 
 const OFFER = ["帮我撤回", "我自己来"];
+const SELF_WITHDRAW = "请这样自行撤回：点击首页“综合查询—注册审核进度查询”，查询待审核注册信息，点击“撤回申请”，输入注册时的密码即可撤回注册信息，然后选择正确的单位重新注册。";
+const ASK_UNIT_TO_REJECT = "忘记密码无法自行撤回时，请联系注册时所选单位的单位管理员，请他驳回您的注册信息，驳回后重新注册即可。";
 const offerWithdraw = () => ask("也可以由我帮您撤回（用发到注册手机的验证码确认，不需要密码）。需要吗？", OFFER, TOPIC);
 
 interface State { step: "status" | "password" | "offer" }
@@ -51,23 +53,9 @@ export const wrongUnit: FlowDef<State> = {
       if (o === 1 || /自己|不用/.test(text)) return { replies: [{ text: "好的。撤回后记得选择正确的单位重新注册。", topic: TOPIC }], state, status: "done", topic: TOPIC };
       return { replies: [], state, status: "waiting", unhandled: true };
     }
-    if (i === 0) {
-      return {
-        replies: [
-          { topic: TOPIC, text: "请这样自行撤回：点击首页“综合查询—注册审核进度查询”，查询待审核注册信息，点击“撤回申请”，输入注册时的密码即可撤回注册信息，然后选择正确的单位重新注册。" },
-          offerWithdraw(),
-        ],
-        state: { step: "offer" }, status: "waiting", topic: TOPIC,
-      };
-    }
-    if (i === 1) {
-      return {
-        replies: [
-          { topic: TOPIC, text: "忘记密码无法自行撤回时，请联系注册时所选单位的单位管理员，请他驳回您的注册信息，驳回后重新注册即可。" },
-          offerWithdraw(),
-        ],
-        state: { step: "offer" }, status: "waiting", topic: TOPIC,
-      };
+    if (i === 0 || i === 1) {
+      // Either way the bot can also withdraw it with a code, which needs no password.
+      return { replies: [{ topic: TOPIC, text: i === 0 ? SELF_WITHDRAW : ASK_UNIT_TO_REJECT }, offerWithdraw()], state: { step: "offer" }, status: "waiting", topic: TOPIC };
     }
     return { replies: [], state, status: "waiting", unhandled: true };
   },
