@@ -2,7 +2,7 @@
 // answer thresholds. Run: npx tsx bench/tune.ts FILE [FILE…] [--dump]
 import { readFileSync } from "node:fs";
 import { sharedMatcher } from "../bot/assistant.ts";
-import { OOS_PREFIX, type MatcherConfig } from "../bot/matcher.ts";
+import { OOS_PREFIX, type MatcherConfig } from "../bot/nlu/matcher.ts";
 
 const files = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const dump = process.argv.includes("--dump");

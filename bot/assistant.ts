@@ -2,9 +2,9 @@
 // The entry points (CLI, server) and the tests build the assistant through here.
 import { join } from "node:path";
 import type { Knowledge } from "../knowledge/loader.ts";
-import { loadSnapshot } from "../knowledge/snapshot.ts";
-import { Matcher } from "./matcher.ts";
-import { createNormalizer } from "./normalize.ts";
+import { loadSnapshot } from "./nlu/snapshot.ts";
+import { Matcher } from "./nlu/matcher.ts";
+import { createNormalizer } from "./nlu/normalize.ts";
 import { Engine, type EngineDeps, type HandoffPort } from "./engine.ts";
 import type { Session } from "./session.ts";
 import { MemoryStore, type SessionStore } from "../adapters/storage/types.ts";

@@ -109,10 +109,10 @@ async function main(): Promise<number> {
     }
     case "kb": {
       if (args[0] === "snapshot") {
-        // Used by knowledge/snapshot.ts: validated knowledge and tokenised texts as JSON on stdout.
+        // Used by bot/nlu/snapshot.ts: validated knowledge and tokenised texts as JSON on stdout.
         const { loadKnowledge } = await import("../knowledge/loader.ts");
-        const { Matcher } = await import("./matcher.ts");
-        const { knowledgeHash } = await import("../knowledge/snapshot.ts");
+        const { Matcher } = await import("./nlu/matcher.ts");
+        const { knowledgeHash } = await import("./nlu/snapshot.ts");
         const knowledge = loadKnowledge();
         const m = new Matcher(knowledge);
         const { byId: _, ...rest } = knowledge;
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
         return 0;
       }
       if (args[0] !== "check") { console.error("usage: helpdesk kb check [--quiet]"); return 2; }
-      const { runKbCheck } = await import("../knowledge/check.ts");
+      const { runKbCheck } = await import("./nlu/evaluate.ts");
       return runKbCheck({ quiet: has("quiet") });
     }
     case "serve": {

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { Mutex } from "async-mutex";
 import type { Message, Reply, TurnResult, Region } from "./types.ts";
-import type { Matcher, MatchResult } from "./matcher.ts";
+import type { Matcher, MatchResult } from "./nlu/matcher.ts";
 import { composeAnswer } from "./compose.ts";
 import { W, CITY_NAME, numbered } from "./wording.ts";
 import { freshSession, HISTORY_LIMIT, type ChoiceTarget, type Session } from "./session.ts";

@@ -79,7 +79,7 @@ export async function runTriageCli(args: string[]): Promise<number> {
   else { console.error(usage); return 2; }
   if (!tickets.length) { console.error("no tickets found"); return 2; }
 
-  const { Matcher } = await import("../matcher.ts");
+  const { Matcher } = await import("../nlu/matcher.ts");
   const { loadKnowledge, KnowledgeError } = await import("../../knowledge/loader.ts");
   const { triage } = await import("./triage.ts");
   let matcher;

@@ -13,7 +13,7 @@ import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
 import { parseDocument, isMap, isSeq, YAMLSeq, type Document } from "yaml";
 import { readKnowledge, loadKnowledge, formatProblem, type Knowledge } from "../../knowledge/loader.ts";
-import { Matcher } from "../matcher.ts";
+import { Matcher } from "../nlu/matcher.ts";
 import type { Engine } from "../engine.ts";
 import type { Clock } from "../clock.ts";
 import { writeFileAtomic } from "./file-lock.ts";

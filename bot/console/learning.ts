@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
 import type { LoggedEvent } from "./events.ts";
-import type { Matcher } from "../matcher.ts";
-import { OOS_PREFIX } from "../matcher.ts";
+import type { Matcher } from "../nlu/matcher.ts";
+import { OOS_PREFIX } from "../nlu/matcher.ts";
 
 export type UnansweredSource = "declined" | "clarified" | "negative";
 

@@ -4,7 +4,7 @@
 // with the items it breaks named.
 import { readFileSync } from "node:fs";
 import type { Knowledge } from "../../knowledge/loader.ts";
-import { Matcher } from "../matcher.ts";
+import { Matcher } from "../nlu/matcher.ts";
 import { createEngine } from "../assistant.ts";
 import type { Region } from "../types.ts";
 
@@ -50,7 +50,7 @@ export interface FigureSet {
 const yieldToOthers = () => new Promise<void>((r) => setImmediate(r));
 
 /**
- * The leave-one-out figure with per-phrasing outcomes (the same rules as knowledge/check.ts).
+ * The leave-one-out figure with per-phrasing outcomes (the same rules as bot/nlu/evaluate.ts).
  * It takes seconds: it yields between entries so the server keeps answering meanwhile.
  */
 export async function looOutcomes(knowledge: Knowledge, matcher: Matcher): Promise<Map<string, Outcome>> {

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { KNOWN_IDS } from "../../knowledge/schema.ts";
 import { ALL_FLOWS } from "../../flows/index.ts";
 import { composeAnswer } from "../compose.ts";
-import { OOS_PREFIX } from "../matcher.ts";
+import { OOS_PREFIX } from "../nlu/matcher.ts";
 import type { Region } from "../types.ts";
 import { ConsoleService, registerService, type ConsoleOptions } from "./service.ts";
 import { AccountError, publicAccount, type Account, type Role } from "./accounts.ts";

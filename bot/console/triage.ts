@@ -1,8 +1,8 @@
 // Triage for agents: a pasted message or ticket (several lines, a forwarded chat, an error
 // message) → the likely topics with confidence, the region it implies, the ready answer for
 // each (the right regional variant), and what is missing to answer well.
-import type { Matcher, MatchResult } from "../matcher.ts";
-import { OOS_PREFIX } from "../matcher.ts";
+import type { Matcher, MatchResult } from "../nlu/matcher.ts";
+import { OOS_PREFIX } from "../nlu/matcher.ts";
 import { composeAnswer } from "../compose.ts";
 import { CITY_NAME } from "../wording.ts";
 import { maskPersonal } from "../mask.ts";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { KNOWLEDGE_DIR, loadKnowledge } from "../../knowledge/loader.ts";
-import { Matcher } from "../../bot/matcher.ts";
+import { Matcher } from "../../bot/nlu/matcher.ts";
 import { createEngine } from "../../bot/assistant.ts";
 import { ManualClock } from "../../bot/clock.ts";
 import { buildServer, type BuiltServer } from "../../bot/server.ts";

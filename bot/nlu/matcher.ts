@@ -2,10 +2,10 @@
 // (answer / clarify / decline). Signals: BM25 over word tokens, IDF-weighted character-bigram
 // cosine, and platform-message fragments; out-of-scope groups compete as pseudo-entries so a
 // near-miss question lands on them instead of on the closest real entry.
-import type { Knowledge, LoadedEntry } from "../knowledge/loader.ts";
-import type { Prepared } from "../knowledge/snapshot.ts";
+import type { Knowledge, LoadedEntry } from "../../knowledge/loader.ts";
+import type { Prepared } from "./snapshot.ts";
 import { createNormalizer, type Normalizer } from "./normalize.ts";
-import type { Band, Region } from "./types.ts";
+import type { Band, Region } from "../types.ts";
 
 export const OOS_PREFIX = "oos:";
 

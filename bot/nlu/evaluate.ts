@@ -1,7 +1,7 @@
 // `helpdesk kb check`: schema and cross-file checks (file:line), then the leave-one-out figure:
 // each phrasing matched with itself removed from the index.
-import { readKnowledge, formatProblem, type Knowledge } from "./loader.ts";
-import { Matcher } from "../bot/matcher.ts";
+import { readKnowledge, formatProblem, type Knowledge } from "../../knowledge/loader.ts";
+import { Matcher } from "./matcher.ts";
 
 export interface LooReport {
   total: number;

@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { KNOWLEDGE_DIR } from "./paths.ts";
-import type { Knowledge, LoadedEntry } from "./loader.ts";
-import type { SoundTable } from "../bot/normalize.ts";
+import { KNOWLEDGE_DIR } from "../../knowledge/paths.ts";
+import type { Knowledge, LoadedEntry } from "../../knowledge/loader.ts";
+import type { SoundTable } from "./normalize.ts";
 
 /** What the matcher computed for each text: its topic text and tokens. */
 export type Prepared = Record<string, { n: string; tokens: string[] }>;
@@ -23,9 +23,9 @@ export interface Snapshot {
   sounds: SoundTable;
 }
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // The code whose behaviour the snapshot captures.
-const CODE = ["knowledge/loader.ts", "knowledge/schema.ts", "knowledge/lexicon.ts", "knowledge/snapshot.ts", "bot/normalize.ts", "bot/matcher.ts"];
+const CODE = ["knowledge/loader.ts", "knowledge/schema.ts", "knowledge/lexicon.ts", "bot/nlu/snapshot.ts", "bot/nlu/normalize.ts", "bot/nlu/matcher.ts"];
 
 export function knowledgeHash(dir = KNOWLEDGE_DIR): string {
   const h = createHash("sha256");

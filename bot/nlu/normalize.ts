@@ -4,7 +4,7 @@ import * as OpenCC from "opencc-js";
 import { createRequire } from "node:module";
 import { cut, load, insertWord } from "nodejs-jieba";
 import { dirname, join } from "node:path";
-import type { Lexicon } from "../knowledge/lexicon.ts";
+import type { Lexicon } from "../../knowledge/lexicon.ts";
 
 const toSimplified = OpenCC.Converter({ from: "tw", to: "cn" });
 
