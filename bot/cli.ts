@@ -3,7 +3,7 @@ import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { Region } from "./types.ts";
+import type { Region } from "./message.ts";
 
 const [cmd, ...args] = process.argv.slice(2);
 

@@ -1,6 +1,6 @@
 // Builds an entry's answer for a region, following the region rules of knowledge-ids.md.
 import type { LoadedEntry } from "../knowledge/loader.ts";
-import type { Region } from "./types.ts";
+import type { Region } from "./message.ts";
 import { CITY_NAME, W } from "./wording.ts";
 
 export interface RegionContext {

@@ -1,6 +1,6 @@
 // Messages that reach a user later (an agent's reply, a flow result): each channel registers
 // how it delivers to one of its conversations; the hub routes by the session key's channel.
-import type { Reply } from "./types.ts";
+import type { Reply } from "./message.ts";
 
 export interface Deliverer {
   channel: string;

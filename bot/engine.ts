@@ -2,7 +2,7 @@
 // Every channel drives it the same way; the session is loaded once and saved once per turn.
 import { randomUUID } from "node:crypto";
 import { Mutex } from "async-mutex";
-import type { Message, Reply, TurnResult, Region } from "./types.ts";
+import type { Message, Reply, TurnResult, Region } from "./message.ts";
 import type { Matcher, MatchResult } from "./nlu/matcher.ts";
 import { composeAnswer } from "./compose.ts";
 import { W, CITY_NAME, numbered } from "./wording.ts";

@@ -1,5 +1,5 @@
 // The state one conversation keeps between turns (stored as JSON, versioned).
-import type { Region } from "./types.ts";
+import type { Region } from "./message.ts";
 import type { StoredFlow } from "../flows/types.ts";
 
 export type ChoiceTarget = { type: "topic"; id: string } | { type: "handoff" };

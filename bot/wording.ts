@@ -1,5 +1,5 @@
 // Every fixed sentence the bot says, in one place.
-import type { Region } from "./types.ts";
+import type { Region } from "./message.ts";
 
 export const CITY_NAME: Record<Region, string> = { zaozhuang: "枣庄市", taian: "泰安市" };
 

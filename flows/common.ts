@@ -1,5 +1,5 @@
 // Small helpers the flows share.
-import type { Reply } from "../bot/types.ts";
+import type { Reply } from "../bot/message.ts";
 import { numbered } from "../bot/wording.ts";
 import type { FlowContext, FlowInput, FlowStep } from "./types.ts";
 

@@ -1,6 +1,6 @@
 // Login trouble: which of the platform's four messages does the user see?
 import type { FlowDef } from "./types.ts";
-import type { Reply } from "../bot/types.ts";
+import type { Reply } from "../bot/message.ts";
 import { ask, picked, inputText, answerThenAsk } from "./common.ts";
 
 const MESSAGES = [

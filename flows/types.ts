@@ -1,7 +1,7 @@
 // Guided flows are data-in, data-out: a step takes the flow's state and the user's input and
 // returns replies, the next state, a status, and optionally a platform request for the engine
 // to make. The engine feeds the request's result back as the next step's input.
-import type { Region, Reply } from "../bot/types.ts";
+import type { Region, Reply } from "../bot/message.ts";
 
 export type FlowStatus = "waiting" | "done" | "handoff" | "failed";
 

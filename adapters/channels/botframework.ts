@@ -13,7 +13,7 @@ import {
   type ConversationReference,
 } from "botbuilder";
 import type { Engine } from "../../bot/engine.ts";
-import type { Message, Reply } from "../../bot/types.ts";
+import type { Message, Reply } from "../../bot/message.ts";
 import type { Deliverer } from "../../bot/delivery.ts";
 import { maskPersonal } from "../../bot/mask.ts";
 import { BOTFRAMEWORK_WORDING } from "../../bot/web/wording.ts";

@@ -1,7 +1,7 @@
 // Helpers every channel adapter shares: limits, reply framing, loopback checks, a token bucket.
 // Channel adapters only translate between a channel's messages and the engine's Message/Reply.
 import { isIP } from "node:net";
-import type { Reply, TurnResult } from "../../bot/types.ts";
+import type { Reply, TurnResult } from "../../bot/message.ts";
 import { numbered } from "../../bot/wording.ts";
 import type { Clock } from "../../bot/clock.ts";
 

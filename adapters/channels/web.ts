@@ -13,7 +13,7 @@ import { Mutex } from "async-mutex";
 import { z } from "zod";
 import type { Engine } from "../../bot/engine.ts";
 import { IDLE_MS } from "../../bot/engine.ts";
-import type { Message, Reply, TurnResult } from "../../bot/types.ts";
+import type { Message, Reply, TurnResult } from "../../bot/message.ts";
 import type { Session } from "../../bot/session.ts";
 import type { Deliverer } from "../../bot/delivery.ts";
 import type { Clock } from "../../bot/clock.ts";

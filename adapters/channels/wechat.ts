@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { WechatyBuilder, types, type Wechaty, type Message as WxMessage, type Contact, type Room } from "wechaty";
 import type { Engine } from "../../bot/engine.ts";
-import type { Message, Reply } from "../../bot/types.ts";
+import type { Message, Reply } from "../../bot/message.ts";
 import type { Deliverer } from "../../bot/delivery.ts";
 import type { Clock } from "../../bot/clock.ts";
 import { IDLE_MS } from "../../bot/engine.ts";

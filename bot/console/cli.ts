@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
-import type { Region } from "../types.ts";
+import type { Region } from "../message.ts";
 import type { TriageResult } from "./triage.ts";
 
 type Flags = { positional: string[]; flags: Map<string, string | true> };

@@ -2,7 +2,7 @@
 // and every 👍/👎 a channel sends. Eval and replay build engines without onTurn, so they never
 // reach this log.
 import type { TurnEvent } from "../engine.ts";
-import type { Region } from "../types.ts";
+import type { Region } from "../message.ts";
 import { maskPersonal } from "../mask.ts";
 import { JsonlFile } from "./jsonl.ts";
 

@@ -8,7 +8,7 @@ import { JSONFile } from "lowdb/node";
 import type { Engine, HandoffPort } from "../engine.ts";
 import type { DeliveryHub } from "../delivery.ts";
 import type { Clock } from "../clock.ts";
-import type { Region } from "../types.ts";
+import type { Region } from "../message.ts";
 import type { HistoryItem, Session } from "../session.ts";
 import { maskPersonal } from "../mask.ts";
 import { CW } from "./wording.ts";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Knowledge } from "../../knowledge/loader.ts";
 import { Matcher } from "../nlu/matcher.ts";
 import { createEngine } from "../assistant.ts";
-import type { Region } from "../types.ts";
+import type { Region } from "../message.ts";
 
 export type Outcome = "right" | "clarified" | "wrong" | "declined";
 

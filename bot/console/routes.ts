@@ -11,7 +11,7 @@ import { KNOWN_IDS } from "../../knowledge/schema.ts";
 import { ALL_FLOWS } from "../../flows/index.ts";
 import { composeAnswer } from "../compose.ts";
 import { OOS_PREFIX } from "../nlu/matcher.ts";
-import type { Region } from "../types.ts";
+import type { Region } from "../message.ts";
 import { ConsoleService, registerService, type ConsoleOptions } from "./service.ts";
 import { AccountError, publicAccount, type Account, type Role } from "./accounts.ts";
 import { PRE_COOKIE, SESSION_COOKIE, newToken, sameToken, type AuthSession } from "./auth.ts";

@@ -6,7 +6,7 @@ import { OOS_PREFIX } from "../nlu/matcher.ts";
 import { composeAnswer } from "../compose.ts";
 import { CITY_NAME } from "../wording.ts";
 import { maskPersonal } from "../mask.ts";
-import type { Region } from "../types.ts";
+import type { Region } from "../message.ts";
 import type { LoadedEntry } from "../../knowledge/loader.ts";
 
 export type Level = "high" | "medium" | "low";

@@ -5,7 +5,7 @@
 import type { Knowledge, LoadedEntry } from "../../knowledge/loader.ts";
 import type { Prepared } from "./snapshot.ts";
 import { createNormalizer, type Normalizer } from "./normalize.ts";
-import type { Band, Region } from "../types.ts";
+import type { Band, Region } from "../message.ts";
 
 export const OOS_PREFIX = "oos:";
 

@@ -18,7 +18,7 @@ import { NoticeBoard, withNotices } from "../../bot/console/notices.ts";
 import { judge, type FigureSet } from "../../bot/console/regression.ts";
 import { checkPhrasing } from "../../bot/console/knowledge-ops.ts";
 import { sharedMatcher } from "../../bot/assistant.ts";
-import type { TurnResult } from "../../bot/types.ts";
+import type { TurnResult } from "../../bot/message.ts";
 
 const at = (d: number, h: number, m = 0) => zonedTime(2026, 11, d, h, m);
 

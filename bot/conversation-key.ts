@@ -1,0 +1,42 @@
+// The one place conversation keys are made and parsed. Channel ids may contain ":" (Bot
+// Framework and Teams ids do), so each part is percent-encoded before joining: parse(encode(k))
+// always gives k back, and web keys made of UUIDs read the same as before.
+import type { ChannelName } from "./message.ts";
+
+export interface ConversationKey {
+  channel: ChannelName;
+  /** The conversation (chat, room, widget session). */
+  conversationId: string;
+  /** Who speaks in it, stable per channel. */
+  userId: string;
+}
+
+const part = (s: string) => encodeURIComponent(s);
+
+/** `channel:conversation:user`, each part percent-encoded. */
+export function encodeKey(k: ConversationKey): string {
+  return `${part(k.channel)}:${part(k.conversationId)}:${part(k.userId)}`;
+}
+
+const CHANNELS = new Set<string>(["cli", "web", "botframework", "wechat", "replay", "eval"]);
+
+/** The key an encoded string names, or null when it is not one. */
+export function parseKey(s: string): ConversationKey | null {
+  const parts = s.split(":");
+  if (parts.length !== 3) return null;
+  try {
+    const [channel, conversationId, userId] = parts.map((p) => decodeURIComponent(p));
+    if (!CHANNELS.has(channel) || !conversationId || !userId) return null;
+    return { channel: channel as ChannelName, conversationId, userId };
+  } catch {
+    return null; // a malformed percent-escape
+  }
+}
+
+/** The channel of an encoded key without decoding the rest. */
+export function channelOfKey(s: string): ChannelName | null {
+  return parseKey(s)?.channel ?? null;
+}
+
+export const keyFor = (channel: ChannelName, conversationId: string, userId = conversationId): ConversationKey =>
+  ({ channel, conversationId, userId });
