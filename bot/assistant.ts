@@ -1,55 +1,68 @@
-// Wires the real parts together: knowledge, matcher, engine, stores, platform.
-// The entry points (CLI, server) and the tests build the assistant through here.
+// The composition root's core part: knowledge, understanding, stores, platform and flows wired
+// into one Assistant. The entry points (CLI, server) and the tests build the assistant here.
 import { join } from "node:path";
-import type { Knowledge } from "../knowledge/loader.ts";
 import { loadSnapshot } from "./nlu/snapshot.ts";
 import { Matcher } from "./nlu/matcher.ts";
 import { createNormalizer } from "./nlu/normalize.ts";
-import { Engine, type EngineDeps, type HandoffPort } from "./engine.ts";
+import { Assistant, UnderstandingRef } from "./turn.ts";
+import { Conversations } from "./conversations.ts";
 import type { Session } from "./session.ts";
+import type { Notices, Tickets, TurnListener, PlatformAdapter, Clock, ConversationLog } from "./ports.ts";
 import { MemoryStore, type SessionStore } from "../adapters/storage/types.ts";
 import { LowdbStore } from "../adapters/storage/lowdb-store.ts";
-import type { PlatformAdapter } from "../adapters/platform/types.ts";
+import { FileConversationLog, MemoryConversationLog } from "../adapters/storage/conversation-log.ts";
 import { ALL_FLOWS } from "../flows/index.ts";
-import type { Clock } from "./clock.ts";
+import { systemClock } from "./clock.ts";
 
-let cachedKnowledge: Knowledge | undefined;
 let cachedMatcher: Matcher | undefined;
 
 /** One matcher per process, from the knowledge snapshot (built on first use after a change). */
 export function sharedMatcher(): Matcher {
   if (!cachedMatcher) {
     const { knowledge, prepared, sounds } = loadSnapshot();
-    cachedKnowledge = knowledge;
     const norm = createNormalizer(knowledge.lexicon, knowledge.dictPath, sounds);
-    cachedMatcher = new Matcher(cachedKnowledge, undefined, norm, prepared);
+    cachedMatcher = new Matcher(knowledge, undefined, norm, prepared);
   }
   return cachedMatcher;
 }
 
 export interface AssistantOptions {
-  /** Data directory; absent → sessions in memory only (eval, one-off questions). */
+  /** Data directory; absent → sessions and log in memory only (eval, one-off questions). */
   dataDir?: string;
   platform?: PlatformAdapter;
   clock?: Clock;
   matcher?: Matcher;
-  handoff?: HandoffPort;
-  onTurn?: EngineDeps["onTurn"];
+  tickets?: Tickets;
+  notices?: Notices;
+  onTurn?: TurnListener;
   log?: (line: string) => void;
+  /** Stores made by the caller (the server shares them with the console). */
+  conversations?: Conversations;
+  conversationLog?: ConversationLog;
 }
 
-export function createEngine(opts: AssistantOptions = {}): Engine {
-  const store: SessionStore<Session> = opts.dataDir
-    ? new LowdbStore<Session>(join(opts.dataDir, "sessions"), opts.log)
-    : new MemoryStore<Session>();
-  return new Engine({
-    matcher: opts.matcher ?? sharedMatcher(),
-    store,
+/** The stores for a data directory (or memory): sessions under their lock, and the conversation log. */
+export function createStores(dataDir: string | undefined, clock: Clock, log?: (line: string) => void): { conversations: Conversations; conversationLog: ConversationLog } {
+  const store: SessionStore<Session> = dataDir ? new LowdbStore<Session>(join(dataDir, "sessions"), log) : new MemoryStore<Session>();
+  const conversationLog = dataDir ? new FileConversationLog(join(dataDir, "log"), clock, log) : new MemoryConversationLog(clock);
+  return { conversations: new Conversations(store, clock), conversationLog };
+}
+
+export function createAssistant(opts: AssistantOptions = {}): Assistant {
+  const clock = opts.clock ?? systemClock;
+  const stores = opts.conversations && opts.conversationLog
+    ? { conversations: opts.conversations, conversationLog: opts.conversationLog }
+    : createStores(opts.dataDir, clock, opts.log);
+  return new Assistant({
+    understanding: new UnderstandingRef(opts.matcher ?? sharedMatcher()),
+    conversations: stores.conversations,
+    log: stores.conversationLog,
     flows: ALL_FLOWS,
+    clock,
     platform: opts.platform,
-    clock: opts.clock,
-    handoff: opts.handoff,
+    tickets: opts.tickets,
+    notices: opts.notices,
     onTurn: opts.onTurn,
-    log: opts.log,
+    logLine: opts.log,
   });
 }

@@ -28,51 +28,54 @@ function readJsonl(file: string): { line: number; value: any }[] {
   });
   return out;
 }
-const replyText = (replies: { text: string }[]) => replies.map((r) => r.text).join("\n\n");
-const replyChoices = (replies: { choices?: string[] }[]) => [...replies].reverse().find((r) => r.choices?.length)?.choices ?? [];
+const rendered = async () => (await import("./render.ts")).renderAllText;
+const lastChoicesOf = async () => (await import("./message.ts")).lastChoices;
 
 async function main(): Promise<number> {
   switch (cmd) {
     case "ask": {
-      const { createEngine } = await import("./assistant.ts");
+      const { createAssistant } = await import("./assistant.ts");
+      const replyText = await rendered();
       const q = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1] === "--region")).join(" ");
       if (!q) { console.error('usage: helpdesk ask "问题" [--region zaozhuang|taian] [--json]'); return 2; }
-      const engine = createEngine();
-      const r = await engine.turn({ channel: "cli", conversationId: "ask", userId: "cli", text: q }, { region: regionArg() });
+      const assistant = createAssistant();
+      const r = await assistant.handle({ key: { channel: "cli", conversationId: "ask", userId: "cli" }, text: q, region: regionArg() });
       if (has("json")) {
-        const m = engine.matcher.match(q);
+        const m = assistant.matcher.match(q);
         console.log(JSON.stringify({ q, got: r.topic, offered: r.offered, confidence: r.confidence ?? m.confidence, reply: replyText(r.replies), band: r.band ?? m.band, flow: r.flow, scores: m.candidates.slice(0, 5).map((c) => ({ id: c.id, score: +c.score.toFixed(3), bm25: +c.bm25.toFixed(3), char: +c.char.toFixed(3), answer: +c.answer.toFixed(3), message: +c.message.toFixed(3) })), normalized: m.normalized, tokens: m.tokens }));
       } else console.log(replyText(r.replies));
       return 0;
     }
     case "chat": {
-      const { createEngine } = await import("./assistant.ts");
+      const { createAssistant } = await import("./assistant.ts");
       const { W } = await import("./wording.ts");
-      const engine = createEngine({ dataDir: flag("data") });
+      const replyText = await rendered();
+      const assistant = createAssistant({ dataDir: flag("data") });
       const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "您> " });
       console.log(W.welcome);
       rl.prompt();
       for await (const line of rl) {
         if (line.trim()) {
-          const r = await engine.turn({ channel: "cli", conversationId: "chat", userId: "cli", text: line }, { region: regionArg() });
+          const r = await assistant.handle({ key: { channel: "cli", conversationId: "chat", userId: "cli" }, text: line, region: regionArg() });
           console.log(`\n${replyText(r.replies)}\n`);
         }
         rl.prompt();
       }
-      await engine.close();
+      await assistant.close();
       return 0;
     }
     case "eval": {
       const file = args[0];
       if (!file) { console.error("usage: helpdesk eval FILE"); return 2; }
       const rows = readJsonl(file);
-      const { createEngine } = await import("./assistant.ts");
-      const engine = createEngine();
+      const { createAssistant } = await import("./assistant.ts");
+      const replyText = await rendered();
+      const assistant = createAssistant();
       let answered = 0;
       for (const [i, { value }] of rows.entries()) {
         const q = String(value.q ?? "");
         const region = value.region === "zaozhuang" || value.region === "taian" ? value.region : null;
-        const r = await engine.turn({ channel: "eval", conversationId: `eval-${i}`, userId: "eval", text: q }, { region });
+        const r = await assistant.handle({ key: { channel: "eval", conversationId: `eval-${i}`, userId: "eval" }, text: q, region });
         if (r.topic) answered++;
         process.stdout.write(JSON.stringify({ q: value.q, got: r.topic, offered: r.offered, confidence: Number((r.confidence ?? 0).toFixed(3)), reply: replyText(r.replies) }) + "\n");
       }
@@ -84,21 +87,23 @@ async function main(): Promise<number> {
       if (!file) { console.error("usage: helpdesk replay FILE"); return 2; }
       process.env.HELPDESK_SANDBOX_FIXED_CODE = "1";
       const rows = readJsonl(file);
-      const { createEngine } = await import("./assistant.ts");
+      const { createAssistant } = await import("./assistant.ts");
       const { openSandbox } = await import("./platform.ts");
+      const replyText = await rendered();
+      const replyChoices = await lastChoicesOf();
       for (const { value } of rows) {
         // Each dialogue: its own conversation, data directory and sandbox state.
         const dir = mkdtempSync(join(tmpdir(), "helpdesk-replay-"));
         try {
           const platform = await openSandbox(join(dir, "sandbox"));
-          const engine = createEngine({ dataDir: join(dir, "data"), platform });
+          const assistant = createAssistant({ dataDir: join(dir, "data"), platform });
           const region = value.region === "zaozhuang" || value.region === "taian" ? value.region : null;
           const turns = [];
           for (const user of (value.turns ?? []) as string[]) {
-            const r = await engine.turn({ channel: "replay", conversationId: String(value.id), userId: "replay", text: String(user) }, { region });
+            const r = await assistant.handle({ key: { channel: "replay", conversationId: String(value.id), userId: "replay" }, text: String(user), region });
             turns.push({ user, topic: r.topic, flow: r.flow ?? null, reply: replyText(r.replies), choices: replyChoices(r.replies) });
           }
-          await engine.close();
+          await assistant.close();
           await (platform as { close?: () => Promise<void> }).close?.();
           process.stdout.write(JSON.stringify({ id: value.id, turns }) + "\n");
         } finally {

@@ -1,6 +1,6 @@
 // The one place conversation keys are made and parsed. Channel ids may contain ":" (Bot
-// Framework and Teams ids do), so each part is percent-encoded before joining: parse(encode(k))
-// always gives k back, and web keys made of UUIDs read the same as before.
+// Framework and Teams ids do), so in each part "%" and ":" are percent-encoded before joining:
+// parse(encode(k)) always gives k back, and ids without them read the same as before.
 import type { ChannelName } from "./message.ts";
 
 export interface ConversationKey {
@@ -11,7 +11,8 @@ export interface ConversationKey {
   userId: string;
 }
 
-const part = (s: string) => encodeURIComponent(s);
+const part = (s: string) => s.replace(/%/g, "%25").replace(/:/g, "%3A");
+const unpart = (s: string) => s.replace(/%(25|3A)/gi, (_m, c: string) => (c === "25" ? "%" : ":"));
 
 /** `channel:conversation:user`, each part percent-encoded. */
 export function encodeKey(k: ConversationKey): string {
@@ -24,13 +25,9 @@ const CHANNELS = new Set<string>(["cli", "web", "botframework", "wechat", "repla
 export function parseKey(s: string): ConversationKey | null {
   const parts = s.split(":");
   if (parts.length !== 3) return null;
-  try {
-    const [channel, conversationId, userId] = parts.map((p) => decodeURIComponent(p));
-    if (!CHANNELS.has(channel) || !conversationId || !userId) return null;
-    return { channel: channel as ChannelName, conversationId, userId };
-  } catch {
-    return null; // a malformed percent-escape
-  }
+  const [channel, conversationId, userId] = parts.map(unpart);
+  if (!CHANNELS.has(channel) || !conversationId || !userId) return null;
+  return { channel: channel as ChannelName, conversationId, userId };
 }
 
 /** The channel of an encoded key without decoding the rest. */

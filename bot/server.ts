@@ -1,14 +1,24 @@
-// The HTTP server: demo login page, widget script and API, Bot Framework endpoint, health check,
-// and the WeChat bot when WECHATY_PUPPET is set. `npm start` runs serve(); tests call buildServer().
-import { existsSync, readFileSync } from "node:fs";
+// The composition root of the running service: it builds the stores, the console (whose queue,
+// notices and turn listener are ports of the core), the core, and the channels around it, and
+// serves them over HTTP: demo login page, widget script and API, Bot Framework endpoint,
+// feedback, health check, the agents' console, and the WeChat bot when WECHATY_PUPPET is set.
+// `npm start` runs serve(); tests call buildServer().
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import rateLimit from "@fastify/rate-limit";
-import { createEngine } from "./assistant.ts";
-import type { Engine, EngineDeps, HandoffPort } from "./engine.ts";
+import { z } from "zod";
+import { createStores, sharedMatcher } from "./assistant.ts";
+import { Assistant, UnderstandingRef } from "./turn.ts";
+import type { Matcher } from "./nlu/matcher.ts";
+import type { Tickets, TurnListener } from "./ports.ts";
+import { ALL_FLOWS } from "../flows/index.ts";
 import { DeliveryHub } from "./delivery.ts";
+import { parseKey } from "./conversation-key.ts";
+import { ConsoleService, type ConsoleOptions } from "./console/service.ts";
+import { consoleRoutes } from "./console/routes.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { maskPersonal } from "./mask.ts";
 import { widgetWordingJson } from "./web/wording.ts";
@@ -36,22 +46,25 @@ export interface ServerOptions {
   /** Origins allowed to call the widget API from other pages ("*" for any); none → same origin only. */
   origins?: string[] | "*";
   trustProxy?: FastifyServerOptions["trustProxy"];
-  engine?: Engine;
-  handoff?: HandoffPort;
-  onTurn?: EngineDeps["onTurn"];
+  /** The understanding to answer with (tests pass one over a copy of the knowledge). */
+  matcher?: Matcher;
+  /** Without the console: where hand-offs go and who hears about turns. */
+  tickets?: Tickets;
+  onTurn?: TurnListener;
   /** Bot Framework credentials; absent → open for local testing (loopback service URLs only). */
   botFramework?: BotFrameworkEnv;
   /** The WeChat bot; absent → off. */
-  wechat?: Omit<WechatOptions, "engine" | "clock" | "dataDir" | "log"> | null;
-  /** Register the agents' console when bot/console/routes.ts exists (default true). */
-  console?: boolean;
+  wechat?: Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log"> | null;
+  /** The agents' console (default on); options override its defaults. */
+  console?: boolean | Partial<Omit<ConsoleOptions, "understanding" | "conversations" | "conversationLog" | "hub" | "dataDir" | "clock">>;
   log?: LogFn;
 }
 
 export interface BuiltServer {
   app: FastifyInstance;
-  engine: Engine;
+  assistant: Assistant;
   hub: DeliveryHub;
+  console?: ConsoleService;
   web: WebChannel;
   botframework: BotFrameworkChannel;
   wechat?: WechatChannel;
@@ -115,12 +128,24 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     });
   }
 
-  const engine = opts.engine ?? createEngine({ dataDir, platform: opts.platform, clock, handoff: opts.handoff, onTurn: opts.onTurn, log });
-  if (opts.engine && (opts.handoff || opts.onTurn)) engine.attach({ handoff: opts.handoff, onTurn: opts.onTurn });
-  const hub = new DeliveryHub();
+  // ---- the parts, in dependency order: stores, understanding, delivery, console, core ----
+  const stores = createStores(dataDir, clock, log);
+  const understanding = new UnderstandingRef(opts.matcher ?? sharedMatcher());
+  const hub = new DeliveryHub(stores.conversationLog, log);
+  const consoleService = opts.console === false ? undefined : await ConsoleService.create({
+    ...(typeof opts.console === "object" ? opts.console : {}),
+    understanding, conversations: stores.conversations, conversationLog: stores.conversationLog, hub, dataDir, clock, log,
+  });
+  const assistant = new Assistant({
+    understanding, conversations: stores.conversations, log: stores.conversationLog, flows: ALL_FLOWS, clock,
+    platform: opts.platform, logLine: log,
+    tickets: consoleService?.queue ?? opts.tickets,
+    notices: consoleService?.noticesFor,
+    onTurn: consoleService?.onTurn ?? opts.onTurn,
+  });
 
   // ---- web widget ----
-  const web = new WebChannel({ engine, clock, dataDir, origins: opts.origins, log });
+  const web = new WebChannel({ assistant, clock, origins: opts.origins, log });
   hub.register(web);
   await app.register(async (scope) => {
     scope.addHook("onRoute", (route) => { if (route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) route.bodyLimit = CHAT_BODY_LIMIT; });
@@ -148,26 +173,54 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   // ---- health: 200 only once the knowledge is loaded ----
   app.get("/healthz", async (_req, reply) => {
     let ok = ready;
-    try { ok = ok && !!engine.matcher; } catch { ok = false; }
+    try { ok = ok && !!assistant.matcher; } catch { ok = false; }
     return reply.code(ok ? 200 : 503).type("application/json; charset=utf-8").send({ ok });
   });
 
   // ---- Bot Framework ----
-  const botframework = new BotFrameworkChannel({ engine, dataDir, env: opts.botFramework ?? {}, log });
+  const botframework = new BotFrameworkChannel({ assistant, dataDir, env: opts.botFramework ?? {}, log });
   hub.register(botframework);
   await app.register(botframework.routes);
 
-  // ---- agents' console (bot/console/, written in parallel): registered when it exists ----
-  if (opts.console !== false && existsSync(join(HERE, "console", "routes.ts"))) {
-    // @ts-ignore -- the console module may not exist yet in this tree
-    await app.register((await import("./console/routes.ts")).consoleRoutes, { engine, hub, dataDir, clock });
+  // ---- 👍 / 👎 on a reply, from any channel: recorded in the conversation log ----
+  const feedbackBody = z.object({
+    sessionKey: z.string().min(3).max(600).optional(), conversationId: z.string().min(1).max(200).optional(),
+    eventId: z.number().int().positive().optional(), helpful: z.boolean(),
+  }).refine((b) => b.sessionKey || b.conversationId, "sessionKey or conversationId is required");
+  const feedbackHits = new Map<string, number[]>();
+  app.post("/api/feedback", { bodyLimit: 4096 }, async (req, reply) => {
+    // A public endpoint: a modest per-address rate keeps it from being used to skew the figures.
+    const t = clock.now();
+    const hits = (feedbackHits.get(req.ip) ?? []).filter((x) => t - x < 60_000);
+    if (hits.length >= 30) throw new BadRequest(429, "too many requests");
+    hits.push(t); feedbackHits.set(req.ip, hits);
+    if (feedbackHits.size > 10_000) feedbackHits.clear();
+    const parsed = feedbackBody.safeParse(req.body);
+    if (!parsed.success) throw new BadRequest(400, parsed.error.issues[0]?.message ?? "invalid body");
+    const b = parsed.data;
+    // The widget knows its conversation id; other channels name the whole key.
+    const key = b.sessionKey ?? WebChannel.keyOf(b.conversationId ?? "");
+    if (!parseKey(key)) throw new BadRequest(400, "not a conversation key");
+    const rated = await stores.conversationLog.rate(key, b.helpful ? "helpful" : "not-helpful", b.eventId);
+    if (!rated) {
+      const known = (await stores.conversationLog.read(key)).length > 0;
+      throw new BadRequest(known ? 409 : 404, known ? "nothing to rate yet" : "no such conversation");
+    }
+    const question = [...(await stores.conversationLog.read(key))].reverse().find((e) => e.role === "user" && e.id < rated.id);
+    await consoleService?.recordFeedback({ sessionKey: key, helpful: b.helpful, topic: rated.topic ?? null, question: question?.text ?? null, ratedAt: rated.at });
+    return reply.send({ ok: true, topic: rated.topic ?? null });
+  });
+
+  // ---- agents' console ----
+  if (consoleService) {
+    await app.register(consoleRoutes, { service: consoleService });
+    app.addHook("onClose", async () => { await consoleService.close(); });
   }
-  // ---- end of the console hook ----
 
   // ---- WeChat (off unless configured) ----
   let wechat: WechatChannel | undefined;
   if (opts.wechat) {
-    wechat = new WechatChannel({ ...opts.wechat, engine, clock, dataDir, log });
+    wechat = new WechatChannel({ ...opts.wechat, assistant, clock, dataDir, log });
     hub.register(wechat);
   }
 
@@ -180,11 +233,11 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     ready = false;
     await app.close();
     if (wechat) await wechat.stop();
-    await engine.close();
-    await Promise.allSettled([web.flush(), botframework.flush()]);
+    await assistant.close();
+    await botframework.flush();
   })());
 
-  return { app, engine, hub, web, botframework, wechat, close };
+  return { app, assistant, hub, console: consoleService, web, botframework, wechat, close };
 }
 
 /** HELPDESK_TRUST_PROXY: "true" → trust every proxy, a number → that many hops, else a list of addresses/CIDRs. */

@@ -8,8 +8,7 @@ export const W = {
   declineUnknown: "抱歉，我没能理解您的问题，不想给您错误的答复。",
   offerHuman: "如需人工客服帮助，请回复“转人工”。",
   clarifyLead: "您是想问：",
-  clarifyTail: "请回复序号选择；如果都不是，请换个说法再问，或回复“转人工”。",
-  secondaryLead: "您还问到了另一个问题，需要的话回复序号：",
+  secondaryLead: "您还问到了另一个问题：",
   askCity: "请问您是哪个城市的？告诉我城市（如“枣庄”或“泰安”），我只给您那个城市的说明。",
   cityLabel: (city: string) => `（以下为${city}的说明）`,
   oneEditionLabel: (city: string) => `${city}的说明：`,
@@ -21,8 +20,28 @@ export const W = {
   cancelled: "好的，已取消。还有其他问题可以直接问我。",
   restarted: "好的，我们重新开始。请问有什么可以帮您？",
   nothingToGoBack: "已经是第一步了。",
-  choicePrompt: (n: number) => `请回复序号 1${n > 1 ? `–${n}` : ""} 选择。`,
+  notUnderstood: "抱歉，我没能理解您的回答。",
+  flowUpdated: "（之前的办理步骤已更新，我们从头开始。）",
+  passwordRefused: "为了您的账号安全，请不要在对话中发送密码。我不会使用或保存这条消息。如果密码已经发出，建议您尽快登录平台修改密码。",
+  handoffFallback: "正在为您转接人工客服。",
+  groupPersonal: "这件事需要核对身份证号等个人信息，群里不方便。请私聊我（直接给我发消息），我在私聊里继续帮您办理。",
+  groupNoIdNumbers: "请不要在群里发身份证号等个人信息。",
+  bareIdNumber: "收到的像是身份证号。请问需要我帮您办哪件事？办理时我会再核对身份。",
+  /** What the transcript keeps instead of a password or a one-time code. */
+  hiddenPassword: "[已隐藏：疑似密码]",
+  hiddenCode: "[验证码]",
   welcome: "您好，我是山东省专业技术人员继续教育公共服务平台的智能客服，可以解答注册、登录、密码、单位调转、学时申报等问题。请直接输入您的问题。",
+};
+
+/**
+ * How to answer a reply that offers choices, by what it expects: for a text-only channel
+ * (numbers) and for a channel with buttons.
+ */
+export const HINTS: Record<"pick" | "pick-or-text" | "clarify" | "optional", { text: string; buttons: string }> = {
+  pick: { text: "请回复序号选择。", buttons: "请点击下面的按钮选择。" },
+  "pick-or-text": { text: "请回复序号，或直接输入。", buttons: "请点击下面的按钮选择，或直接输入。" },
+  clarify: { text: "请回复序号选择；如果都不是，请换个说法再问，或回复“转人工”。", buttons: "请点击下面的按钮选择；如果都不是，请换个说法再问，或点击“转人工”。" },
+  optional: { text: "需要的话请回复序号。", buttons: "需要的话请点击下面的按钮。" },
 };
 
 /** Numbered choices as a text-only channel shows them. */

@@ -1,11 +1,10 @@
 // Small helpers the flows share.
 import type { Reply } from "../bot/message.ts";
-import { numbered } from "../bot/wording.ts";
 import type { FlowContext, FlowInput, FlowStep } from "./types.ts";
 
 /** A question with numbered choices, as text and as buttons. */
 export function ask(lead: string, choices: string[], topic: string | null = null): Reply {
-  return { text: `${lead}\n${numbered(choices)}\n请回复序号，或直接输入。`, choices, topic };
+  return { text: lead, choices, expects: "pick-or-text", topic };
 }
 
 /** The index of the choice the input picks: a number the engine resolved, or the label's words. */

@@ -12,9 +12,11 @@ import {
   type Activity,
   type ConversationReference,
 } from "botbuilder";
-import type { Engine } from "../../bot/engine.ts";
-import type { Message, Reply } from "../../bot/message.ts";
-import type { Deliverer } from "../../bot/delivery.ts";
+import type { Assistant } from "../../bot/turn.ts";
+import type { Inbound, Reply } from "../../bot/message.ts";
+import type { Deliverer } from "../../bot/ports.ts";
+import { encodeKey } from "../../bot/conversation-key.ts";
+import { renderForButtons } from "../../bot/render.ts";
 import { maskPersonal } from "../../bot/mask.ts";
 import { BOTFRAMEWORK_WORDING } from "../../bot/web/wording.ts";
 import { LowdbStore } from "../storage/lowdb-store.ts";
@@ -31,7 +33,7 @@ export interface BotFrameworkEnv {
 }
 
 export interface BotFrameworkOptions {
-  engine: Engine;
+  assistant: Assistant;
   dataDir?: string;
   env?: BotFrameworkEnv;
   log?: LogFn;
@@ -39,23 +41,22 @@ export interface BotFrameworkOptions {
 
 type Partialish = Partial<Activity>;
 
-/** Engine reply → Activity: plain text (the numbered choices stay for clients without buttons), choices as suggested actions. */
+/** Core reply → Activity: the text once, the choices once, as suggested actions. */
 export function toActivity(reply: Reply, isGroup: boolean): Partialish {
-  const text = isGroup ? maskPersonal(reply.text) : reply.text;
+  const shown = renderForButtons(reply);
+  const text = isGroup ? maskPersonal(shown) : shown;
   const act = reply.choices?.length ? MessageFactory.suggestedActions(reply.choices, text) : MessageFactory.text(text);
   act.textFormat = "plain";
   return act;
 }
 
-/** Activity → engine message. */
-export function toEngineMessage(activity: Partialish): Message {
+/** Activity → Inbound. */
+export function toInbound(activity: Partialish): Inbound {
   const stripped = activity.entities?.length ? TurnContext.removeRecipientMention(activity) : activity.text;
   const text = cleanText(stripped ?? "");
   const isGroup = !!activity.conversation?.isGroup;
   return {
-    channel: "botframework",
-    conversationId: String(activity.conversation?.id ?? ""),
-    userId: String(activity.from?.id ?? ""),
+    key: { channel: "botframework", conversationId: String(activity.conversation?.id ?? ""), userId: String(activity.from?.id ?? "") },
     text,
     ...(isGroup ? { isGroup: true, mentioned: true } : {}),
   };
@@ -94,14 +95,14 @@ export class BotFrameworkChannel implements Deliverer {
   private logic = async (context: TurnContext): Promise<void> => {
     const a = context.activity;
     if (a.type === ActivityTypes.Message) {
-      const msg = toEngineMessage(a);
+      const msg = toInbound(a);
       if (!msg.text) {
         // An image or a file only: ask for the question (or the error message) as text.
         if (a.attachments?.length) await context.sendActivity(MessageFactory.text(BOTFRAMEWORK_WORDING.mediaOnly));
         return;
       }
-      await this.refs.write(this.keyOf(msg), TurnContext.getConversationReference(a));
-      const result = await this.opts.engine.turn(msg);
+      await this.refs.write(encodeKey(msg.key), TurnContext.getConversationReference(a));
+      const result = await this.opts.assistant.handle(msg);
       if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, !!msg.isGroup)));
       return;
     }
@@ -111,16 +112,15 @@ export class BotFrameworkChannel implements Deliverer {
     }
   };
 
-  private keyOf(msg: Message): string { return `${msg.channel}:${msg.conversationId}:${msg.userId}`; }
-
   /** Deliverer: continues a conversation proactively from its stored reference. */
-  async deliver(sessionKey: string, replies: Reply[]): Promise<void> {
+  async deliver(sessionKey: string, replies: Reply[]): Promise<boolean> {
     const ref = await this.refs.read(sessionKey);
     if (!ref) throw new Error("botframework: no conversation reference for this conversation");
     const isGroup = !!ref.conversation?.isGroup;
     await this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {
       await ctx.sendActivities(replies.map((r) => toActivity(r, isGroup)));
     });
+    return true;
   }
 
   async flush(): Promise<void> { await this.refs.flush(); }

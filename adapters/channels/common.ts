@@ -1,8 +1,6 @@
-// Helpers every channel adapter shares: limits, reply framing, loopback checks, a token bucket.
-// Channel adapters only translate between a channel's messages and the engine's Message/Reply.
+// Helpers every channel adapter shares: limits, text cleaning, loopback checks, a token bucket.
+// Channel adapters only translate between a channel's messages and the core's Inbound/Reply.
 import { isIP } from "node:net";
-import type { Reply, TurnResult } from "../../bot/message.ts";
-import { numbered } from "../../bot/wording.ts";
 import type { Clock } from "../../bot/clock.ts";
 
 /** Longest message a user may send on any channel (characters, not bytes). */
@@ -16,38 +14,6 @@ export function cleanText(text: string): string {
 }
 
 export const charCount = (s: string): number => [...s].length;
-
-/** The choice labels a turn ended with (the last reply that offered any). */
-export function lastChoices(replies: Reply[]): string[] {
-  return [...replies].reverse().find((r) => r.choices?.length)?.choices ?? [];
-}
-
-/** A reply's text for a text-only channel: numbered choices are always in it. */
-export function textWithNumberedChoices(reply: Reply, hint: (n: number) => string): string {
-  const choices = reply.choices ?? [];
-  if (!choices.length) return reply.text;
-  const lines = numbered(choices).split("\n");
-  const has = lines.every((l) => reply.text.split("\n").some((t) => t.trim() === l));
-  return has ? reply.text : `${reply.text}\n${lines.join("\n")}\n${hint(choices.length)}`;
-}
-
-/**
- * A reply's text for a channel with buttons: the numbered choice lines are dropped (the buttons
- * show them) and the "reply with a number" tails are replaced with the channel's own wording.
- */
-export function textForButtons(reply: Reply, tails: Array<[string, string]>): string {
-  const choices = reply.choices ?? [];
-  if (!choices.length) return reply.text;
-  const drop = new Set(numbered(choices).split("\n"));
-  let text = reply.text.split("\n").filter((l) => !drop.has(l.trim())).join("\n");
-  for (const [from, to] of tails) text = text.split(from).join(to);
-  return text.replace(/\n{3,}/g, "\n\n").trim();
-}
-
-/** The answer body of a turn (what every channel must agree on), channel framing aside. */
-export function answerBody(result: TurnResult): string {
-  return result.replies.map((r) => r.text).join("\n\n");
-}
 
 /** Loopback URL (127.0.0.0/8, ::1, localhost): the only service URLs an open Bot Framework endpoint accepts. */
 export function isLoopbackUrl(url: unknown): boolean {

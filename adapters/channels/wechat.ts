@@ -1,26 +1,28 @@
 // WeChat channel through wechaty: off unless WECHATY_PUPPET is set. It only translates WeChat
-// messages to engine messages and replies back to text.
+// messages to Inbound messages and replies back to text (choices numbered: 回复 1 / 2 / 3).
 //
 // Private chats: every message is answered. Groups: only when @-mentioned or when the message
 // starts with the configured prefix; the reply @-mentions the asker, and personal numbers are
-// masked. A flow that needs an ID number continues in the private chat. Sending goes through a
+// masked. A flow that needs an ID number continues in the private chat (the core keeps that
+// continuation in the private conversation's session). Sending goes through a
 // token bucket on the injectable clock so a busy group cannot get the account flagged.
 import { join } from "node:path";
 import { WechatyBuilder, types, type Wechaty, type Message as WxMessage, type Contact, type Room } from "wechaty";
-import type { Engine } from "../../bot/engine.ts";
-import type { Message, Reply } from "../../bot/message.ts";
-import type { Deliverer } from "../../bot/delivery.ts";
+import type { Assistant } from "../../bot/turn.ts";
+import type { Inbound, Reply } from "../../bot/message.ts";
+import type { Deliverer } from "../../bot/ports.ts";
 import type { Clock } from "../../bot/clock.ts";
-import { IDLE_MS } from "../../bot/engine.ts";
+import { encodeKey } from "../../bot/conversation-key.ts";
+import { renderAllText } from "../../bot/render.ts";
 import { maskPersonal } from "../../bot/mask.ts";
 import { W } from "../../bot/wording.ts";
 import { WECHAT_WORDING } from "../../bot/web/wording.ts";
 import { LowdbStore } from "../storage/lowdb-store.ts";
 import { MemoryStore, type SessionStore } from "../storage/types.ts";
-import { MAX_TEXT_CHARS, TokenBucket, charCount, cleanText, textWithNumberedChoices, type LogFn } from "./common.ts";
+import { MAX_TEXT_CHARS, TokenBucket, charCount, cleanText, type LogFn } from "./common.ts";
 
 export interface WechatOptions {
-  engine: Engine;
+  assistant: Assistant;
   clock: Clock;
   /** A puppet module name (WECHATY_PUPPET) or a puppet instance (tests: wechaty-puppet-mock). */
   puppet: string | object;
@@ -47,7 +49,7 @@ interface Target { roomId?: string; contactId: string }
 interface Outgoing { target: Target; text: string; talker?: Contact }
 
 /** Environment → options (README: WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN, HELPDESK_WECHAT_*). */
-export function wechatOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<WechatOptions, "engine" | "clock" | "dataDir" | "log"> | null {
+export function wechatOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log"> | null {
   const puppet = env.WECHATY_PUPPET?.trim();
   if (!puppet) return null;
   const list = (v?: string) => (v ?? "").split(/[,，\n]/).map((s) => s.trim()).filter(Boolean);
@@ -75,8 +77,6 @@ export class WechatChannel implements Deliverer {
   private pumpRun?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private seen = new Set<string>();
-  /** A group question that needs personal data, to continue in the private chat. */
-  private pendingPrivate = new Map<string, { text: string; at: number }>();
   private handling = new Set<Promise<void>>();
   private log: LogFn;
   private stopped = false;
@@ -136,7 +136,7 @@ export class WechatChannel implements Deliverer {
     return !!topic && allow.includes(topic);
   }
 
-  /** One WeChat message → maybe one engine turn → one WeChat message back. */
+  /** One WeChat message → maybe one turn of the core → one WeChat message back. */
   async onMessage(m: WxMessage): Promise<void> {
     if (this.stopped || m.self()) return;
     if (this.seen.has(m.id)) return;
@@ -160,14 +160,9 @@ export class WechatChannel implements Deliverer {
       const target: Target = { roomId: room.id, contactId: talker.id };
       if (!text) return this.enqueue({ target, talker, text: W.welcome });
       if (charCount(text) > MAX_TEXT_CHARS) return this.enqueue({ target, talker, text: WECHAT_WORDING.tooLong(MAX_TEXT_CHARS) });
-      const msg: Message = { channel: "wechat", conversationId: room.id, userId: talker.id, text, isGroup: true, mentioned: true };
-      await this.targets.write(keyOf(msg), target);
-      const r = await this.opts.engine.turn(msg);
-      if (r.replies.some((x) => x.sensitiveInput)) {
-        this.pendingPrivate.delete(talker.id);
-        this.pendingPrivate.set(talker.id, { text, at: this.opts.clock.now() });
-        if (this.pendingPrivate.size > 1000) this.pendingPrivate.delete(this.pendingPrivate.keys().next().value as string);
-      }
+      const msg: Inbound = { key: { channel: "wechat", conversationId: room.id, userId: talker.id }, text, isGroup: true, mentioned: true };
+      await this.targets.write(encodeKey(msg.key), target);
+      const r = await this.opts.assistant.handle(msg);
       if (r.replies.length) this.enqueue({ target, talker, text: maskPersonal(joinReplies(r.replies)) });
       return;
     }
@@ -177,35 +172,19 @@ export class WechatChannel implements Deliverer {
     const text = cleanText(m.text());
     if (!text) return;
     if (charCount(text) > MAX_TEXT_CHARS) return this.enqueue({ target, text: WECHAT_WORDING.tooLong(MAX_TEXT_CHARS) });
-    const msg: Message = { channel: "wechat", conversationId: talker.id, userId: talker.id, text };
-    await this.targets.write(keyOf(msg), target);
-    const replies: Reply[] = [];
-    const pending = this.pendingPrivate.get(talker.id);
-    if (pending) {
-      this.pendingPrivate.delete(talker.id);
-      const fresh = this.opts.clock.now() - pending.at <= IDLE_MS;
-      const ownQuestion = this.opts.engine.matcher.match(text).band === "answer";
-      if (fresh && !ownQuestion) {
-        // Continue the group's question here; a number sent along is its first answer.
-        const first = await this.opts.engine.turn({ ...msg, text: pending.text });
-        replies.push(...first.replies);
-        if (!/\d{6,}/.test(text.replace(/\s+/g, ""))) {
-          if (replies.length) this.enqueue({ target, text: joinReplies(replies) });
-          return;
-        }
-      }
-    }
-    const r = await this.opts.engine.turn(msg);
-    replies.push(...r.replies);
-    if (replies.length) this.enqueue({ target, text: joinReplies(replies) });
+    const msg: Inbound = { key: { channel: "wechat", conversationId: talker.id, userId: talker.id }, text };
+    await this.targets.write(encodeKey(msg.key), target);
+    const r = await this.opts.assistant.handle(msg);
+    if (r.replies.length) this.enqueue({ target, text: joinReplies(r.replies) });
   }
 
   /** Deliverer: an agent's reply or a late flow result to the contact or room. */
-  async deliver(sessionKey: string, replies: Reply[]): Promise<void> {
+  async deliver(sessionKey: string, replies: Reply[]): Promise<boolean> {
     const target = await this.targets.read(sessionKey);
     if (!target) throw new Error("wechat: no contact or room known for this conversation");
     const text = joinReplies(replies);
     this.enqueue({ target, text: target.roomId ? maskPersonal(text) : text });
+    return true;
   }
 
   private enqueue(o: Outgoing): void {
@@ -288,19 +267,7 @@ export class WechatChannel implements Deliverer {
   }
 }
 
-const keyOf = (msg: Message) => `${msg.channel}:${msg.conversationId}:${msg.userId}`;
-
 /** A turn's replies as one WeChat message; choices are numbered text (回复 1 / 2 / 3). */
 export function joinReplies(replies: Reply[]): string {
-  return replies.map((r) => {
-    const n = r.choices?.length ?? 0;
-    let text = textWithNumberedChoices(r, WECHAT_WORDING.choiceHint);
-    if (n) {
-      const nums = WECHAT_WORDING.numbers(n);
-      text = text.split("请回复序号，或直接输入。").join(`请回复 ${nums} 选择，或直接输入。`)
-        .split("请回复序号选择").join(`请回复 ${nums} 选择`)
-        .split("回复序号").join(`回复 ${nums} `);
-    }
-    return text;
-  }).join("\n\n");
+  return renderAllText(replies, WECHAT_WORDING.numbers);
 }

@@ -1,14 +1,14 @@
-// The turn log the figures and the learning loop read: every turn the engine reports (onTurn)
-// and every 👍/👎 a channel sends. Eval and replay build engines without onTurn, so they never
+// The turn log the figures and the learning loop read: every turn the core reports (onTurn)
+// and every 👍/👎 a channel sends. Eval and replay build assistants without onTurn, so they never
 // reach this log.
-import type { TurnEvent } from "../engine.ts";
+import type { TurnEvent } from "../ports.ts";
 import type { Region } from "../message.ts";
 import { maskPersonal } from "../mask.ts";
 import { JsonlFile } from "./jsonl.ts";
 
 export interface LoggedTurn extends Omit<TurnEvent, "sessionKey"> {
   kind: "turn";
-  /** Lets erasure find a person's turns (absent in logs written before the engine reported it). */
+  /** Lets erasure find a person's turns (absent in logs written before the core reported it). */
   sessionKey?: string;
 }
 

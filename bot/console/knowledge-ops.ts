@@ -3,7 +3,7 @@
 // files must load (readKnowledge) and the figures (leave-one-out, regression set) must not
 // drop. Accepted changes are written with the yaml Document API (comments and layout stay),
 // recorded with the file's previous content (for rollback), and take effect at once through
-// engine.setMatcher; a reload that fails puts the old file back and keeps the old knowledge.
+// understanding.replace; a reload that fails puts the old file back and keeps the old knowledge.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, readdirSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, dirname } from "node:path";
@@ -14,7 +14,7 @@ import { JSONFile } from "lowdb/node";
 import { parseDocument, isMap, isSeq, YAMLSeq, type Document } from "yaml";
 import { readKnowledge, loadKnowledge, formatProblem, type Knowledge } from "../../knowledge/loader.ts";
 import { Matcher } from "../nlu/matcher.ts";
-import type { Engine } from "../engine.ts";
+import type { UnderstandingRef } from "../turn.ts";
 import type { Clock } from "../clock.ts";
 import { writeFileAtomic } from "./file-lock.ts";
 import { computeFigures, judge, readRegression, summarize, type FigureSet, type FigureSummary, type Verdict } from "./regression.ts";
@@ -68,7 +68,7 @@ export interface KnowledgeOpsDeps {
   knowledgeDir: string;
   /** dataDir/console/knowledge-history.json */
   historyFile: string;
-  engine: Engine;
+  understanding: UnderstandingRef;
   clock: Clock;
   /** Defaults to <knowledgeDir>/regression.jsonl. */
   regressionFile?: string;
@@ -150,7 +150,7 @@ export class KnowledgeOps {
     try {
       const k = loadKnowledge(this.deps.knowledgeDir);
       const m = new Matcher(k);
-      this.deps.engine.setMatcher(m);
+      this.deps.understanding.replace(m);
       return { ok: true, matcher: m };
     } catch (err) {
       const problems = (err as { problems?: Parameters<typeof formatProblem>[0][] }).problems?.map(formatProblem) ?? [(err as Error).message];

@@ -1,5 +1,5 @@
 // Staff notices (maintenance, a deadline): shown with the answers of related topics until they
-// expire. The engine asks noticesFor(topicId, now) when it answers; one board per data
+// expire. The core asks noticesFor(topicId, now) when it answers; one board per data
 // directory is shared by the console plugin and whoever else asks in the same process.
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
@@ -88,25 +88,4 @@ export function noticeBoard(dataDir: string): NoticeBoard {
 /** Texts of the notices for a topic, as the bot shows them. */
 export function noticeTexts(board: NoticeBoard, topicId: string, now: number): string[] {
   return board.noticesFor(topicId, now).map((n) => `${CW.noticeLead}${n.text}`);
-}
-
-/**
- * Adds the notices for the topics a turn answered, as one extra reply after the answer.
- * For channels or an engine that want notices without the engine's own support.
- */
-export function withNotices(result: TurnResult, board: NoticeBoard, now: number): TurnResult {
-  const topics = new Set<string>();
-  if (result.topic) topics.add(result.topic);
-  for (const r of result.replies) if (r.topic) topics.add(r.topic);
-  const seen = new Set<string>();
-  const texts: string[] = [];
-  for (const t of topics) for (const n of board.noticesFor(t, now)) if (!seen.has(n.id)) { seen.add(n.id); texts.push(`${CW.noticeLead}${n.text}`); }
-  if (!texts.length) return result;
-  // Right after the answer it belongs to, so a choice prompt stays the last thing said.
-  const replies = [...result.replies];
-  let at = -1;
-  replies.forEach((r, i) => { if (r.topic && topics.has(r.topic) && !r.choices?.length) at = i; });
-  if (at < 0) { const c = replies.findIndex((r) => r.choices?.length); at = c < 0 ? replies.length - 1 : c - 1; }
-  replies.splice(at + 1, 0, { text: texts.join("\n"), topic: result.topic });
-  return { ...result, replies };
 }

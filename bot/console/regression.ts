@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Knowledge } from "../../knowledge/loader.ts";
 import { Matcher } from "../nlu/matcher.ts";
-import { createEngine } from "../assistant.ts";
+import { createAssistant } from "../assistant.ts";
 import type { Region } from "../message.ts";
 
 export type Outcome = "right" | "clarified" | "wrong" | "declined";
@@ -70,12 +70,12 @@ export async function looOutcomes(knowledge: Knowledge, matcher: Matcher): Promi
   return out;
 }
 
-/** Each regression question in a fresh conversation of an engine with no logs attached. */
+/** Each regression question in a fresh conversation of an assistant with no listeners attached. */
 export async function regressionOutcomes(lines: RegressionLine[], matcher: Matcher): Promise<FigureSet["regressionItems"]> {
-  const engine = createEngine({ matcher }); // in-memory sessions, no onTurn, no hand-off port
+  const assistant = createAssistant({ matcher }); // in-memory sessions and log, no onTurn, no tickets
   const out: FigureSet["regressionItems"] = [];
   for (const [i, line] of lines.entries()) {
-    const r = await engine.turn({ channel: "eval", conversationId: `regression-${i}`, userId: "regression", text: line.q }, { region: line.region });
+    const r = await assistant.handle({ key: { channel: "eval", conversationId: `regression-${i}`, userId: "regression" }, text: line.q, region: line.region });
     let outcome: Outcome;
     if (line.expect === null) outcome = r.topic === null ? (r.offered.length ? "clarified" : "right") : "wrong";
     else if (r.topic === line.expect) outcome = "right";

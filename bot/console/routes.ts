@@ -1,6 +1,6 @@
-// The agents' console as a fastify plugin: GET /console (the page, or the sign-in page),
-// its API under /api/console/, and POST /api/feedback for channels.
-//   app.register(consoleRoutes, { engine, hub, dataDir, clock })
+// The agents' console as a fastify plugin: GET /console (the page, or the sign-in page) and
+// its API under /api/console/. The service is built by the composition root (bot/server.ts):
+//   app.register(consoleRoutes, { service })
 // Every /api/console/ route but csrf and login needs a signed-in session (401); every change
 // needs the session's CSRF token in x-csrf-token and a same-site origin (403).
 import { readFileSync } from "node:fs";
@@ -12,18 +12,18 @@ import { ALL_FLOWS } from "../../flows/index.ts";
 import { composeAnswer } from "../compose.ts";
 import { OOS_PREFIX } from "../nlu/matcher.ts";
 import type { Region } from "../message.ts";
-import { ConsoleService, registerService, type ConsoleOptions } from "./service.ts";
+import type { ConsoleService } from "./service.ts";
 import { AccountError, publicAccount, type Account, type Role } from "./accounts.ts";
 import { PRE_COOKIE, SESSION_COOKIE, newToken, sameToken, type AuthSession } from "./auth.ts";
 import { HttpError, addCookie, cookie, parseBody, parseCookies, sameSite } from "./http.ts";
-import { QueueError, queueRow, type Ticket } from "./handoff.ts";
+import { QueueError, queueRow, type TicketView } from "./handoff.ts";
 import { triage } from "./triage.ts";
 import { computeFigures, figuresCsv } from "./figures.ts";
 import { changeRow, type ChangeOutcome } from "./knowledge-ops.ts";
 import { describeHours, describeOpening, isOpen, nextOpening } from "./hours.ts";
 import { dayKey, isDayKey, nextDay } from "./zoned.ts";
 
-export type ConsolePluginOptions = ConsoleOptions;
+export interface ConsolePluginOptions { service: ConsoleService }
 
 interface RouteFlags { public?: boolean; admin?: boolean }
 declare module "fastify" {
@@ -51,9 +51,7 @@ const when = z.union([z.number().int().positive(), z.string().min(1)]).transform
 });
 
 export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (app: FastifyInstance, opts: ConsolePluginOptions) => {
-  const svc = await ConsoleService.create(opts);
-  registerService(opts.engine, svc);
-  app.addHook("onClose", async () => { await svc.close(); });
+  const svc = opts.service;
 
   const assets = new Map<string, string>();
   for (const f of [...Object.keys(ASSETS), "login.html", "console.html"]) assets.set(f, readFileSync(ASSETS_DIR + f, "utf8"));
@@ -212,7 +210,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
   const triageBody = z.object({ text: z.string().max(20000, "最多 20000 字"), region: regionSchema });
   app.post("/api/console/triage", { bodyLimit: 256 * 1024 }, async (req) => {
     const b = parseBody(triageBody, req.body);
-    const r = triage(b.text, opts.engine.matcher, { region: b.region ?? null });
+    const r = triage(b.text, svc.understanding.current, { region: b.region ?? null });
     void audit(req, "triage", undefined, `${r.topics.map((t) => t.id).join(",") || "无匹配"} · ${b.text.slice(0, 60)}`);
     return r;
   });
@@ -233,7 +231,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
   });
 
   const viewed = new Set<string>();
-  const ticketView = (t: Ticket) => ({ ...queueRow(t, now()), now: now(), closedAt: t.closedAt ?? null, ending: t.ending ?? null, transcript: t.transcript });
+  const ticketView = (t: TicketView) => ({ ...queueRow(t, now()), now: now(), closedAt: t.closedAt ?? null, ending: t.ending ?? null, transcript: t.transcript });
   app.get<{ Params: { id: string } }>("/api/console/tickets/:id", async (req) => {
     const a = agentOf(req);
     const t = await svc.queue.view(req.params.id, a.name);
@@ -267,8 +265,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
 
   // ---- learning loop ----
 
-  const entryList = () => opts.engine.matcher.knowledge.entries.map((e) => ({ id: e.id, title: e.title, kind: e.kind }));
-  const titleOf = (id: string) => opts.engine.matcher.entry(id)?.title ?? id;
+  const entryList = () => svc.understanding.current.knowledge.entries.map((e) => ({ id: e.id, title: e.title, kind: e.kind }));
+  const titleOf = (id: string) => svc.understanding.current.entry(id)?.title ?? id;
 
   app.get("/api/console/learning", async () => {
     // Someone is looking at the unanswered list: a change may follow, so measure today's figures now.
@@ -276,7 +274,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     return {
     groups: svc.unansweredGroups().slice(0, 200).map((g) => ({ ...g, suggestions: g.suggestions.map((s) => ({ ...s, title: titleOf(s.id) })) })),
     entries: entryList(),
-    outOfScopeGroups: opts.engine.matcher.knowledge.outOfScope.groups.map((g) => ({ name: g.name, hint: g.hint ?? null })),
+    outOfScopeGroups: svc.understanding.current.knowledge.outOfScope.groups.map((g) => ({ name: g.name, hint: g.hint ?? null })),
     };
   });
 
@@ -322,7 +320,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     const q = String(req.query.q ?? "").slice(0, 2000);
     if (!q.trim()) throw new HttpError(400, "请输入要测试的问题");
     const region = req.query.region === "zaozhuang" || req.query.region === "taian" ? (req.query.region as Region) : null;
-    const m = opts.engine.matcher;
+    const m = svc.understanding.current;
     const r = m.match(q);
     const cfg = m.config;
     const inScope = r.candidates.filter((c) => !c.id.startsWith(OOS_PREFIX));
@@ -357,7 +355,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
   app.get("/api/console/entries", async () => {
     const t = now();
     const today = dayKey(t, svc.hours.timeZone);
-    return opts.engine.matcher.knowledge.entries.map((e) => ({
+    return svc.understanding.current.knowledge.entries.map((e) => ({
       id: e.id, title: e.title, kind: e.kind, confirmed: e.confirmed,
       daysSinceConfirmed: Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${e.confirmed}T00:00:00Z`)) / 86_400_000),
       phrasings: e.phrasings.length, regions: Object.keys(e.variants ?? {}),
@@ -365,7 +363,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     }));
   });
   app.get<{ Params: { id: string } }>("/api/console/entries/:id", async (req) => {
-    const e = opts.engine.matcher.entry(req.params.id);
+    const e = svc.understanding.current.entry(req.params.id);
     if (!e) throw new HttpError(404, "没有这个知识条目");
     return {
       id: e.id, title: e.title, kind: e.kind, confirmed: e.confirmed, answer: e.answer, variants: e.variants ?? {},
@@ -375,7 +373,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
   });
   app.post<{ Params: { id: string } }>("/api/console/entries/:id/confirm", async (req, reply) => {
     const a = agentOf(req);
-    if (!opts.engine.matcher.entry(req.params.id)) throw new HttpError(404, "没有这个知识条目");
+    if (!svc.understanding.current.entry(req.params.id)) throw new HttpError(404, "没有这个知识条目");
     const out = await svc.knowledge.confirm({ topic: req.params.id, day: dayKey(now(), svc.hours.timeZone), who: a.name });
     void audit(req, "knowledge-confirm", req.params.id, out.ok ? out.change.summary : `未确认：${out.error}`, out.ok);
     return changeReply(reply, out);
@@ -508,23 +506,4 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
   });
   app.get("/api/console/admin/settings", admin, async () => ({ retentionDays: svc.retentionDays, hours: svc.hours, knowledgeDir: svc.knowledge.dir }));
 
-  // ---- for channels: 👍 / 👎 ----
-
-  const feedbackBody = z.object({
-    sessionKey: z.string().min(3).max(300).optional(), conversationId: z.string().min(1).max(200).optional(),
-    channel: z.string().max(40).optional(), helpful: z.boolean(),
-  }).refine((b) => b.sessionKey || b.conversationId, "sessionKey or conversationId is required");
-  const feedbackHits = new Map<string, number[]>();
-  app.post("/api/feedback", { ...pub, bodyLimit: 4096 }, async (req, reply) => {
-    // A public endpoint: a modest per-address rate keeps it from being used to skew the figures.
-    const t = now();
-    const hits = (feedbackHits.get(req.ip) ?? []).filter((x) => t - x < 60_000);
-    if (hits.length >= 30) return reply.code(429).send({ error: "too many requests" });
-    hits.push(t); feedbackHits.set(req.ip, hits);
-    if (feedbackHits.size > 10_000) feedbackHits.clear();
-    const r = parseBody(feedbackBody, req.body);
-    const out = await svc.feedback(r);
-    if (!out.ok) return reply.code(out.status).send({ error: out.error });
-    return { ok: true };
-  });
 };

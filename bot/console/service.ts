@@ -1,10 +1,16 @@
-// The agents' console as one object: its stores under dataDir/console/, the hand-off queue it
-// attaches to the engine, the turn log, knowledge changes, retention. The HTTP plugin
-// (routes.ts) and the tests drive it; only this file wires the parts together.
+// The agents' console as one object: its stores under dataDir/console/, the hand-off queue (the
+// core's Tickets port), notices and the turn listener it offers the core, the turn log,
+// knowledge changes, retention. It uses the same ports as the core: sessions change under the
+// conversation lock (Conversations), what was said is read from the conversation log, and the
+// knowledge is swapped through the UnderstandingRef. The composition root (bot/server.ts) builds
+// it before the core and hands its ports to the core's constructor.
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { Engine, TurnEvent } from "../engine.ts";
+import type { ConversationLog, Notices, TurnEvent, TurnListener } from "../ports.ts";
+import type { Conversations } from "../conversations.ts";
+import type { UnderstandingRef } from "../turn.ts";
 import type { DeliveryHub } from "../delivery.ts";
+import { parseKey } from "../conversation-key.ts";
 import { systemClock, type Clock } from "../clock.ts";
 import { KNOWLEDGE_DIR } from "../../knowledge/loader.ts";
 import { AccountStore } from "./accounts.ts";
@@ -18,7 +24,9 @@ import { KnowledgeOps } from "./knowledge-ops.ts";
 import { hoursFromEnv, type WorkingHours } from "./hours.ts";
 
 export interface ConsoleOptions {
-  engine: Engine;
+  understanding: UnderstandingRef;
+  conversations: Conversations;
+  conversationLog: ConversationLog;
   hub: DeliveryHub;
   /** HELPDESK_DATA_DIR; the console keeps its files in dataDir/console/. */
   dataDir: string;
@@ -35,7 +43,7 @@ export interface ConsoleOptions {
   sweepEveryMs?: number;
   throttle?: Partial<ThrottleLimits>;
   sessionLimits?: { idleMs: number; absoluteMs: number };
-  /** How long the engine has to take an off-hours notice before it is sent on its own (ms). */
+  /** How long the core has to take an off-hours notice before it is sent on its own (ms). */
   noticeDelayMs?: number;
   /** Compute the knowledge figures this long after start, so the first change is quicker; default -1: only when the learning page is opened. */
   prewarmAfterMs?: number;
@@ -60,14 +68,18 @@ export class ConsoleService {
   readonly knowledge: KnowledgeOps;
   readonly hours: WorkingHours;
   readonly retentionDays: number;
-  readonly engine: Engine;
+  readonly understanding: UnderstandingRef;
+  readonly conversations: Conversations;
+  readonly conversationLog: ConversationLog;
   readonly hub: DeliveryHub;
   private timer: NodeJS.Timeout | undefined;
   private prewarmTimer: NodeJS.Timeout | undefined;
   private log: (line: string) => void;
 
   private constructor(opts: ConsoleOptions) {
-    this.engine = opts.engine;
+    this.understanding = opts.understanding;
+    this.conversations = opts.conversations;
+    this.conversationLog = opts.conversationLog;
     this.hub = opts.hub;
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? ((l) => console.error(l));
@@ -82,23 +94,22 @@ export class ConsoleService {
     this.audit = new AuditLog(join(this.dir, "audit.jsonl"), this.log);
     this.events = new EventLog(join(this.dir, "events.jsonl"), this.log);
     this.queue = new HandoffQueue({
-      file: join(this.dir, "tickets.json"), engine: opts.engine, hub: opts.hub, clock: this.clock, hours: this.hours,
-      noticeDelayMs: opts.noticeDelayMs, log: this.log,
+      file: join(this.dir, "tickets.json"), conversations: opts.conversations, log: opts.conversationLog, hub: opts.hub, clock: this.clock, hours: this.hours,
+      noticeDelayMs: opts.noticeDelayMs, logLine: this.log,
     });
     this.notices = noticeBoard(opts.dataDir);
     this.resolutions = new ResolutionStore(join(this.dir, "learning.json"));
     this.knowledge = new KnowledgeOps({
       knowledgeDir: opts.knowledgeDir ?? (process.env.HELPDESK_KNOWLEDGE_DIR?.trim() || KNOWLEDGE_DIR), historyFile: join(this.dir, "knowledge-history.json"),
-      engine: opts.engine, clock: this.clock, regressionFile: opts.regressionFile, log: this.log,
+      understanding: opts.understanding, clock: this.clock, regressionFile: opts.regressionFile, log: this.log,
     });
   }
 
   static async create(opts: ConsoleOptions): Promise<ConsoleService> {
     const s = new ConsoleService(opts);
     await Promise.all([s.auth.init(), s.queue.init(), s.resolutions.init(), s.knowledge.init()]);
-    s.attach();
-    // The engine must answer from the knowledge the console edits.
-    if (resolve(opts.engine.matcher.knowledge.dir) !== resolve(s.knowledge.dir)) s.knowledge.reload();
+    // The core must answer from the knowledge the console edits.
+    if (resolve(opts.understanding.current.knowledge.dir) !== resolve(s.knowledge.dir)) s.knowledge.reload();
     // At start in the background: reading every stored session must not delay the server.
     void s.sweep().catch((e) => s.log(`console: retention sweep failed: ${(e as Error).message}`));
     const every = opts.sweepEveryMs ?? 6 * 3600_000;
@@ -111,68 +122,52 @@ export class ConsoleService {
     return s;
   }
 
-  /** Hands the engine the queue and the turn listener (and notices, once the engine takes them). */
-  private attach(): void {
-    const parts = {
-      handoff: this.queue,
-      onTurn: (e: TurnEvent) => this.events.recordTurn(e),
-      // Not yet part of Engine.attach: an engine that supports notices appends these to answers.
-      notices: (topicId: string, now: number) => noticeTexts(this.notices, topicId, now),
-    };
-    this.engine.attach(parts);
-  }
+  /** What the core reports each turn: the figures and the learning loop read it. */
+  readonly onTurn: TurnListener = (e: TurnEvent) => this.events.recordTurn(e);
+  /** Staff notices for the core to show with answers. */
+  readonly noticesFor: Notices = (topicId, now) => noticeTexts(this.notices, topicId, now);
 
   // ---- learning loop ----
 
   unansweredGroups(): UnansweredGroup[] {
-    const m = this.engine.matcher;
+    const m = this.understanding.current;
     return groupUnanswered(collectUnanswered(this.events.all(), m, this.resolutions.all()), m);
   }
 
   /** Marks a group's questions (and any extra texts) as dealt with. */
   async resolve(groupId: string | undefined, texts: string[], r: Omit<Resolution, "key">): Promise<void> {
-    const m = this.engine.matcher;
+    const m = this.understanding.current;
     const keys = new Set(texts.map((t) => questionKey(t, m)));
     if (groupId) for (const p of this.unansweredGroups().find((g) => g.id === groupId)?.phrasings ?? []) keys.add(p.key);
     await this.resolutions.add([...keys].filter(Boolean).map((key) => ({ ...r, key })));
   }
 
-  // ---- feedback (channels call it) ----
+  // ---- feedback (the server's /api/feedback rates a reply in the log, then tells the console) ----
 
+  /** Conversation keys a selector names, from sessions, logs and tickets (keys may contain ":"). */
   private async findSessionKeys(sel: EraseSelector): Promise<string[]> {
     if (sel.sessionKey) return [sel.sessionKey];
-    const keys = new Set<string>([...(await this.engine.store.keys()), ...this.queue.all().map((t) => t.sessionKey)]);
+    const keys = new Set<string>([...(await this.conversations.store.keys()), ...(await this.conversationLog.keys()), ...this.queue.all().map((t) => t.sessionKey)]);
     for (const e of this.events.all()) if (e.sessionKey) keys.add(e.sessionKey);
     return [...keys].filter((k) => {
-      const [channel, conversation, ...user] = k.split(":");
-      if (sel.channel && channel !== sel.channel) return false;
-      if (sel.conversationId && conversation !== sel.conversationId) return false;
-      if (sel.userId && user.join(":") !== sel.userId) return false;
+      const key = parseKey(k);
+      if (!key) return false;
+      if (sel.channel && key.channel !== sel.channel) return false;
+      if (sel.conversationId && key.conversationId !== sel.conversationId) return false;
+      if (sel.userId && key.userId !== sel.userId) return false;
       return !!(sel.conversationId || sel.userId);
     });
   }
 
-  /** 👍/👎 on the latest answer of a conversation. */
-  async feedback(input: { sessionKey?: string; conversationId?: string; channel?: string; helpful: boolean }): Promise<{ ok: true; topic: string | null } | { ok: false; status: number; error: string }> {
-    const keys = await this.findSessionKeys({ sessionKey: input.sessionKey, conversationId: input.conversationId, channel: input.channel });
-    const sessions = (await Promise.all(keys.map((k) => this.engine.store.read(k)))).filter((s) => s !== null);
-    const session = sessions.sort((a, b) => b.updatedAt - a.updatedAt)[0];
-    if (!session) return { ok: false, status: 404, error: "no such conversation" };
-    const lastBot = [...session.history].reverse().find((h) => h.role === "bot");
-    if (!lastBot) return { ok: false, status: 409, error: "nothing to rate yet" };
-    const lastUser = [...session.history].reverse().find((h) => h.role === "user" && h.at <= lastBot.at);
-    // The turn log knows the topic; match the turn by its text and time (turn events carry no key).
-    const turn = lastUser && [...this.events.all()].reverse().find((e): e is Extract<LoggedEvent, { kind: "turn" }> =>
-      e.kind === "turn" && e.channel === session.channel && e.text === lastUser.text && Math.abs(e.at - lastUser.at) < 10_000);
-    const topic = turn?.topic ?? null;
-    // One rating per answer: a second click replaces the first.
-    const dup = this.events.all().some((e) => e.kind === "feedback" && e.sessionKey === session.key && e.at >= lastBot.at);
-    if (dup) await this.events.retain((e) => !(e.kind === "feedback" && e.sessionKey === session.key && e.at >= lastBot.at));
+  /** A rating the log has recorded, for the figures and the learning loop (one per answer: a second replaces the first). */
+  async recordFeedback(f: { sessionKey: string; helpful: boolean; topic: string | null; question: string | null; ratedAt: number }): Promise<void> {
+    const session = await this.conversations.isLive(f.sessionKey);
+    const same = (e: LoggedEvent) => e.kind === "feedback" && e.sessionKey === f.sessionKey && e.at >= f.ratedAt;
+    if (this.events.all().some(same)) await this.events.retain((e) => !same(e));
     this.events.recordFeedback({
-      at: this.clock.now(), channel: session.channel, region: session.region, sessionKey: session.key,
-      helpful: input.helpful, topic, question: lastUser?.text ?? null,
+      at: this.clock.now(), channel: parseKey(f.sessionKey)?.channel ?? "", region: session?.region ?? null, sessionKey: f.sessionKey,
+      helpful: f.helpful, topic: f.topic, question: f.question,
     });
-    return { ok: true, topic };
   }
 
   // ---- retention and erasure ----
@@ -185,31 +180,29 @@ export class ConsoleService {
     const resolutions = await this.resolutions.prune(cutoff);
     const notices = await this.notices.prune(cutoff);
     let sessions = 0;
-    for (const key of await this.engine.store.keys()) {
-      const s = await this.engine.store.read(key);
-      if (s && s.updatedAt < cutoff) { await this.engine.store.delete(key); sessions++; }
+    const store = this.conversations.store;
+    for (const key of await store.keys()) {
+      const s = await store.read(key);
+      if (s && s.updatedAt < cutoff) { await store.delete(key); sessions++; }
+    }
+    for (const key of await this.conversationLog.keys()) {
+      const last = (await this.conversationLog.read(key)).at(-1);
+      if (!last || last.at < cutoff) await this.conversationLog.delete(key);
     }
     return { tickets, sessions, events, resolutions, notices };
   }
 
-  /** One person's conversations on request: sessions, tickets, their turns and ratings. */
+  /** One person's conversations on request: sessions, logs, tickets, their turns and ratings. */
   async erase(sel: EraseSelector, dryRun: boolean): Promise<{ keys: string[]; sessions: number; tickets: number; events: number }> {
     const keys = await this.findSessionKeys(sel);
     const keySet = new Set(keys);
-    // Turns carry no key: they are found through the person's transcripts (same text, channel, time).
-    const said: { channel: string; text: string; at: number }[] = [];
     let sessions = 0;
-    for (const k of keys) {
-      const s = await this.engine.store.read(k);
-      if (s) { sessions++; for (const h of s.history) if (h.role === "user") said.push({ channel: s.channel, text: h.text, at: h.at }); }
-    }
+    for (const k of keys) if ((await this.conversations.store.read(k)) || (await this.conversationLog.read(k)).length) sessions++;
     const tickets = this.queue.all().filter((t) => keySet.has(t.sessionKey));
-    for (const t of tickets) for (const h of t.transcript) if (h.role === "user") said.push({ channel: t.channel, text: h.text, at: h.at });
-    const theirs = (e: LoggedEvent) => (e.sessionKey !== undefined && keySet.has(e.sessionKey))
-      || (e.kind === "turn" && said.some((x) => x.channel === e.channel && x.text === e.text && Math.abs(x.at - e.at) < 10_000));
+    const theirs = (e: LoggedEvent) => e.sessionKey !== undefined && keySet.has(e.sessionKey);
     const events = this.events.all().filter(theirs).length;
     if (!dryRun) {
-      for (const k of keys) await this.engine.store.delete(k);
+      for (const k of keys) await this.conversations.lock.run(k, async () => { await this.conversations.store.delete(k); await this.conversationLog.delete(k); });
       await this.queue.remove((t) => keySet.has(t.sessionKey));
       await this.events.retain((e) => !theirs(e));
     }
@@ -223,7 +216,3 @@ export class ConsoleService {
   }
 }
 
-const services = new WeakMap<Engine, ConsoleService>();
-export const registerService = (engine: Engine, s: ConsoleService) => services.set(engine, s);
-/** The console attached to an engine (for the server's wiring and for tests). */
-export const consoleOf = (engine: Engine): ConsoleService | undefined => services.get(engine);

@@ -1,13 +1,6 @@
-// Fixed wording of the channels (widget, WeChat, Bot Framework). The engine's own sentences
+// Fixed wording of the channels (widget, WeChat, Bot Framework). The core's own sentences
 // stay in bot/wording.ts.
 import { W } from "../wording.ts";
-
-/** Replaces the "reply with a number" tails where a channel shows buttons instead. */
-export const BUTTON_TAILS: Array<[string, string]> = [
-  ["请回复序号，或直接输入。", "请点击下面的按钮选择，或直接输入。"],
-  [W.clarifyTail, "请点击下面的按钮选择；如果都不是，请换个说法再问，或点击“转人工”。"],
-  [W.secondaryLead, "您还问到了另一个问题，需要的话点击下面的按钮："],
-];
 
 /** What the widget shows; sent to the browser with widget.js. */
 export const WIDGET_WORDING = {
@@ -63,5 +56,3 @@ export const BOTFRAMEWORK_WORDING = {
   mediaOnly: "抱歉，我暂时看不了图片和文件。请直接用文字输入您的问题，或把页面上的提示原文打字发给我。",
 };
 
-/** What a generic can't-log-in question becomes when the page shows a login message (adapters/channels/web.ts). */
-export const loginErrorQuestion = (loginError: string) => `登录时提示“${loginError}”`;

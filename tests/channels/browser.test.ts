@@ -7,7 +7,6 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { startServer, waitFor, LOGIN_MESSAGES, ANSWER_TOPICS, type TestServer } from "./helpers.ts";
-import { consoleOf } from "../../bot/console/service.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -231,7 +230,7 @@ describe("web widget in Chromium", () => {
       await expect(answer.getByRole("button", { name: /有帮助|没帮助/ }).count()).resolves.toBe(0); // posted once, buttons gone
 
       // Server side: the console's turn log holds the 👎 with the question and the topic.
-      const svc = consoleOf(c.engine);
+      const svc = c.console;
       expect(svc).toBeDefined();
       const fb = await waitFor(() => svc!.events.all().find((e) => e.kind === "feedback"), "the feedback event");
       expect(fb).toMatchObject({ kind: "feedback", channel: "web", helpful: false, topic: ANSWER_TOPICS.forgot.topic, question: ANSWER_TOPICS.forgot.q });

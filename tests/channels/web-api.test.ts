@@ -2,7 +2,7 @@
 // expiry, pushed messages (SSE and polling), bad input (always 4xx JSON), rate limit, CORS.
 import { describe, it, expect, beforeEach, afterAll } from "vitest";
 import { ManualClock } from "../../bot/clock.ts";
-import { IDLE_MS } from "../../bot/engine.ts";
+import { IDLE_MS } from "../../bot/conversations.ts";
 import { startServer, postJson, getJson, waitFor, LOGIN_MESSAGES, ANSWER_TOPICS, type TestServer, once } from "./helpers.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -105,7 +105,7 @@ describe("widget API", () => {
       got += dec.decode(value ?? new Uint8Array(), { stream: true });
       return got.includes("event: message");
     }, "pushed message");
-    expect(await delivered).toBe(true);
+    expect((await delivered).delivered).toBe(true);
     ctrl.abort();
     const frame = got.split("\n").find((l) => l.startsWith("data: "))!;
     const data = JSON.parse(frame.slice(6));

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeEach, afterAll } from "vitest";
 import { WechatyBuilder, types } from "wechaty";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
 import { ManualClock } from "../../bot/clock.ts";
-import type { TurnEvent } from "../../bot/engine.ts";
+import type { TurnEvent } from "../../bot/ports.ts";
 import { startServer, waitFor, ANSWER_TOPICS, type TestServer, once } from "./helpers.ts";
 import type { WechatChannel } from "../../adapters/channels/wechat.ts";
 
@@ -153,12 +153,12 @@ describe("WeChat (wechaty-puppet-mock)", () => {
   it("masks personal numbers in group messages, and delivers later replies to the contact or room", async () => {
     await e.wx.idle();
     const n = e.said.length;
-    expect(await e.s.hub.deliver(`wechat:${room.id}:${zhang.id}`, [{ text: "人工客服：已为您核对身份证号 370402199001011234" }])).toBe(true);
+    expect((await e.s.hub.deliver(`wechat:${room.id}:${zhang.id}`, [{ text: "人工客服：已为您核对身份证号 370402199001011234" }])).delivered).toBe(true);
     const [g] = await next(n + 1, "group delivery");
     expect(g.room).toBe(room.id);
     expect(g.text).not.toContain("370402199001011234");
     expect(g.text).toContain("3704**********1234");
-    expect(await e.s.hub.deliver(`wechat:${zhang.id}:${zhang.id}`, [{ text: "人工客服：您好，请问还有什么问题？" }])).toBe(true);
+    expect((await e.s.hub.deliver(`wechat:${zhang.id}:${zhang.id}`, [{ text: "人工客服：您好，请问还有什么问题？" }])).delivered).toBe(true);
     const [p] = await next(n + 2, "private delivery");
     expect(p.to).toBe(zhang.id);
     expect(p.text).toBe("人工客服：您好，请问还有什么问题？");

@@ -7,7 +7,9 @@ import { join } from "node:path";
 import Fastify from "fastify";
 import { startConsole, Client, type TestConsole } from "./helpers.ts";
 import { consoleRoutes } from "../../bot/console/routes.ts";
-import { createEngine } from "../../bot/assistant.ts";
+import { createStores, sharedMatcher } from "../../bot/assistant.ts";
+import { UnderstandingRef } from "../../bot/turn.ts";
+import { ConsoleService } from "../../bot/console/service.ts";
 import { DeliveryHub } from "../../bot/delivery.ts";
 import { ManualClock } from "../../bot/clock.ts";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,10 +26,15 @@ beforeAll(async () => {
   app.addHook("onRoute", (r) => {
     for (const m of [r.method].flat()) if (m !== "HEAD") routes.push({ method: m, url: r.url });
   });
-  const engine = createEngine({ dataDir: dir });
-  await app.register(consoleRoutes, { engine, hub: new DeliveryHub(), dataDir: dir, clock: new ManualClock(), prewarmAfterMs: -1, sweepEveryMs: 0 });
+  const clock = new ManualClock();
+  const stores = createStores(dir, clock);
+  const service = await ConsoleService.create({
+    understanding: new UnderstandingRef(sharedMatcher()), ...stores, hub: new DeliveryHub(stores.conversationLog), dataDir: dir, clock, prewarmAfterMs: -1, sweepEveryMs: 0,
+  });
+  await app.register(consoleRoutes, { service });
   await app.ready();
   await app.close();
+  await service.close();
   rmSync(dir, { recursive: true, force: true });
 
   t = await startConsole();

@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startConsole, Client, until, TUESDAY_10, type TestConsole } from "./helpers.ts";
 import { zonedTime } from "../../bot/console/zoned.ts";
-import { withNotices, noticeBoard } from "../../bot/console/notices.ts";
+import { noticeBoard } from "../../bot/console/notices.ts";
+import { encodeKey } from "../../bot/conversation-key.ts";
+import { activity } from "../channels/helpers.ts";
 
 let t: TestConsole;
 let agent: Client;
@@ -58,7 +60,7 @@ describe("hand-off queue", () => {
     expect(taken.status).toBe(200);
     expect(taken.body.status).toBe("taken");
     const key = `web:${id}:${id}`;
-    expect((await t.built.engine.store.read(key))?.handoff).toMatchObject({ ticketId: row.id, state: "taken" });
+    expect((await t.built.assistant.conversations.store.read(key))?.handoff).toMatchObject({ ticketId: row.id, state: "taken" });
     await until(async () => (await delivered(id)).some((x) => x.includes("人工客服已接入")), "join notice");
 
     // Another agent cannot take or answer it.
@@ -84,7 +86,7 @@ describe("hand-off queue", () => {
     // Hand back: the user is told, the bot answers again.
     const back = await agent.post(`/api/console/tickets/${row.id}/handback`);
     expect(back.body.status).toBe("closed");
-    expect((await t.built.engine.store.read(key))?.handoff).toBeUndefined();
+    expect((await t.built.assistant.conversations.store.read(key))?.handoff).toBeUndefined();
     await until(async () => (await delivered(id)).some((x) => x.includes("人工客服已离开")), "leave notice");
     const again = await widget("忘记密码了怎么办", id);
     expect(again.result.topic).toBe("password.forgot");
@@ -188,17 +190,16 @@ describe("feedback, figures, notices", () => {
     const board = noticeBoard(t.dataDir);
     expect(board.noticesFor("password.forgot", t.clock.now())).toHaveLength(1);
     expect(board.noticesFor("register.how", t.clock.now())).toHaveLength(0);
-    // The engine shows the notice with the answer itself, after the answer and before its question.
-    const turn = await t.built.engine.turn({ channel: "cli", conversationId: "n1", userId: "u", text: "忘记密码了怎么办" });
+    // The core shows the notice with the answer itself, after the answer and before its question.
+    const turn = await t.built.assistant.handle({ key: { channel: "cli", conversationId: "n1", userId: "u" }, text: "忘记密码了怎么办" });
     const texts = turn.replies.map((x) => x.text);
     const at = texts.findIndex((x) => x.includes("【通知】11月30日晚 20:00–22:00 平台维护"));
     expect(at).toBeGreaterThan(0);
     expect(turn.replies.at(-1)!.choices?.length).toBeGreaterThan(0);
     t.clock.advance(2 * 86_400_000 + 1);
     expect(board.noticesFor("password.forgot", t.clock.now())).toHaveLength(0);
-    const later = await t.built.engine.turn({ channel: "cli", conversationId: "n2", userId: "u", text: "忘记密码了怎么办" });
+    const later = await t.built.assistant.handle({ key: { channel: "cli", conversationId: "n2", userId: "u" }, text: "忘记密码了怎么办" });
     expect(later.replies.map((x) => x.text).join("\n")).not.toContain("【通知】");
-    expect(withNotices(later, board, t.clock.now())).toBe(later);
     await agent.login("wang", "agent-secret-01");
     expect((await agent.post("/api/console/notices", { text: "x", topics: ["no.such"], expiresAt: t.clock.now() + 1000 })).status).toBe(400);
     expect((await agent.post("/api/console/notices", { text: "已过期", topics: ["*"], expiresAt: t.clock.now() - 1000 })).status).toBe(400);
@@ -224,7 +225,7 @@ describe("retention and erasure", () => {
     expect(swept.body.sessions).toBeGreaterThanOrEqual(2);
     expect(swept.body.events).toBeGreaterThan(0);
     expect(t.svc.queue.all()).toHaveLength(0);
-    expect(await t.built.engine.store.read(`web:${id}:${id}`)).toBeNull();
+    expect(await t.built.assistant.conversations.store.read(`web:${id}:${id}`)).toBeNull();
     expect(readFileSync(join(t.dataDir, "console", "events.jsonl"), "utf8").trim()).toBe("");
   });
 
@@ -247,13 +248,33 @@ describe("retention and erasure", () => {
     expect(preview.body.events).toBeGreaterThanOrEqual(2);
     const done = await admin.post("/api/console/admin/erase", { conversationId: a.conversationId, dryRun: false });
     expect(done.body.sessions).toBe(1);
-    expect(await t.built.engine.store.read(`web:${a.conversationId}:${a.conversationId}`)).toBeNull();
+    expect(await t.built.assistant.conversations.store.read(`web:${a.conversationId}:${a.conversationId}`)).toBeNull();
     expect(t.svc.queue.all()).toHaveLength(0);
     expect(t.svc.events.all().some((e) => e.kind === "turn" && e.text.includes("收不到验证码"))).toBe(false);
     // Someone else's conversation stays.
-    expect(await t.built.engine.store.read(`web:${b.conversationId}:${b.conversationId}`)).not.toBeNull();
+    expect(await t.built.assistant.conversations.store.read(`web:${b.conversationId}:${b.conversationId}`)).not.toBeNull();
     expect(existsSync(join(t.dataDir, "console", "audit.jsonl"))).toBe(true);
     await t.svc.audit.flush();
     expect(readFileSync(join(t.dataDir, "console", "audit.jsonl"), "utf8")).toContain('"action":"erase"');
+  });
+
+  it("rates and erases a conversation whose ids contain ':' (Bot Framework / Teams)", async () => {
+    const conv = "19:meeting_abc:thread.v2";
+    const user = "29:1Ab-cD";
+    const key = encodeKey({ channel: "botframework", conversationId: conv, userId: user });
+    const act = activity("http://127.0.0.1:9", "忘记密码了怎么办", { conversation: { id: conv }, from: { id: user }, deliveryMode: "expectReplies" });
+    expect((await new Client(t.base).post("/api/messages", act)).status).toBe(200);
+    const fb = await new Client(t.base).post("/api/feedback", { sessionKey: key, helpful: false });
+    expect(fb.status).toBe(200);
+    expect(fb.body.topic).toBe("password.forgot");
+    expect(t.svc.events.all().find((e) => e.kind === "feedback")).toMatchObject({ sessionKey: key, channel: "botframework", helpful: false });
+    await t.addAccount("boss2", "admin-secret-02", "admin");
+    const admin = new Client(t.base);
+    await admin.login("boss2", "admin-secret-02");
+    const done = await admin.post("/api/console/admin/erase", { channel: "botframework", conversationId: conv, dryRun: false });
+    expect(done.body).toMatchObject({ keys: [key], sessions: 1 });
+    expect(await t.built.assistant.conversations.store.read(key)).toBeNull();
+    expect(await t.built.assistant.log.read(key)).toEqual([]);
+    expect(t.svc.events.all().some((e) => e.sessionKey === key)).toBe(false);
   });
 });

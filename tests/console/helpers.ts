@@ -7,10 +7,9 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { KNOWLEDGE_DIR, loadKnowledge } from "../../knowledge/loader.ts";
 import { Matcher } from "../../bot/nlu/matcher.ts";
-import { createEngine } from "../../bot/assistant.ts";
 import { ManualClock } from "../../bot/clock.ts";
 import { buildServer, type BuiltServer } from "../../bot/server.ts";
-import { consoleOf, type ConsoleService } from "../../bot/console/service.ts";
+import type { ConsoleService } from "../../bot/console/service.ts";
 import { AccountStore, type Role } from "../../bot/console/accounts.ts";
 import { zonedTime } from "../../bot/console/zoned.ts";
 
@@ -35,13 +34,11 @@ export async function startConsole(opts: { at?: number } = {}): Promise<TestCons
   cpSync(KNOWLEDGE_DIR, knowledgeDir, { recursive: true });
   const dataDir = join(dir, "data");
   const clock = new ManualClock(opts.at ?? TUESDAY_10);
-  // The plugin gets {engine, hub, dataDir, clock} from the server; the knowledge copy by env.
-  process.env.HELPDESK_KNOWLEDGE_DIR = knowledgeDir;
-  const engine = createEngine({ dataDir, clock, matcher: new Matcher(loadKnowledge(knowledgeDir)) });
-  const built = await buildServer({ dataDir, clock, engine, rateLimit: 0 });
+  // The server builds the console and the core; the console edits the knowledge copy.
+  const built = await buildServer({ dataDir, clock, matcher: new Matcher(loadKnowledge(knowledgeDir)), rateLimit: 0, console: { knowledgeDir } });
   await built.app.listen({ port: 0, host: "127.0.0.1" });
-  const svc = consoleOf(engine);
-  if (!svc) throw new Error("the server did not register the console");
+  const svc = built.console;
+  if (!svc) throw new Error("the server did not build the console");
   const port = (built.app.server.address() as AddressInfo).port;
   const accounts = new AccountStore(join(dataDir, "console", "accounts.json"));
   return {
@@ -49,7 +46,6 @@ export async function startConsole(opts: { at?: number } = {}): Promise<TestCons
     addAccount: async (name, password, role) => { await accounts.create({ name, password, role, by: "test", now: clock.now() }); },
     close: async () => {
       await built.close();
-      delete process.env.HELPDESK_KNOWLEDGE_DIR;
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -14,7 +14,8 @@ import { cleanTicket, triage } from "../../bot/console/triage.ts";
 import { splitTickets } from "../../bot/console/cli.ts";
 import { withFileLock } from "../../bot/console/file-lock.ts";
 import { AccountStore, verifyPassword, hashPassword } from "../../bot/console/accounts.ts";
-import { NoticeBoard, withNotices } from "../../bot/console/notices.ts";
+import { NoticeBoard, noticeTexts } from "../../bot/console/notices.ts";
+import { placeNotices } from "../../bot/pipeline/notices.ts";
 import { judge, type FigureSet } from "../../bot/console/regression.ts";
 import { checkPhrasing } from "../../bot/console/knowledge-ops.ts";
 import { sharedMatcher } from "../../bot/assistant.ts";
@@ -195,8 +196,8 @@ describe("notices and the change verdict", () => {
       const board = new NoticeBoard(join(dir, "n.json"));
       await board.post({ text: "维护", topics: ["register.how"], startsAt: 0, expiresAt: 100, by: "x", now: 0 });
       const r: TurnResult = { replies: [{ text: "答案", topic: "register.how" }, { text: "还问了", choices: ["x"] }], topic: "register.how", offered: [], flow: null };
-      expect(withNotices(r, board, 50).replies.map((x) => x.text)).toEqual(["答案", "【通知】维护", "还问了"]);
-      expect(withNotices(r, board, 100)).toBe(r);
+      expect(placeNotices(r.replies, r.topic, noticeTexts(board, "register.how", 50)).map((x) => x.text)).toEqual(["答案", "【通知】维护", "还问了"]);
+      expect(placeNotices(r.replies, r.topic, noticeTexts(board, "register.how", 100))).toBe(r.replies);
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
   it("refuses more wrong answers or fewer reached phrasings; tolerates a couple of answers turning into choices", () => {

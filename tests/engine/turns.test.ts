@@ -1,22 +1,23 @@
-// Turn tables through the real engine (in-memory sessions, real sandbox platform in a temp dir).
+// Turn tables through the real core (lowdb sessions and log in a temp dir, real sandbox platform).
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { mkdtempSync, rmSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEngine } from "../../bot/assistant.ts";
+import { createAssistant } from "../../bot/assistant.ts";
 import { createPlatform } from "../../adapters/platform/index.ts";
-import type { Engine } from "../../bot/engine.ts";
+import type { Assistant } from "../../bot/turn.ts";
+import { renderAllText } from "../../bot/render.ts";
 import { ManualClock } from "../../bot/clock.ts";
 
 let dir: string;
-let engine: Engine;
+let engine: Assistant;
 let clock: ManualClock;
-const text = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text).join("\n");
+const text = (r: { replies: { text: string; choices?: string[] }[] }) => renderAllText(r.replies);
 
-async function open(): Promise<Engine> {
+async function open(): Promise<Assistant> {
   const platform = await createPlatform({ HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_SANDBOX_FIXED_CODE: "1" } as NodeJS.ProcessEnv);
-  return createEngine({ dataDir: join(dir, "data"), platform, clock });
+  return createAssistant({ dataDir: join(dir, "data"), platform, clock });
 }
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "turns-"));
@@ -27,7 +28,7 @@ afterEach(async () => {
   await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
-const say = (t: string, extra: Record<string, unknown> = {}) => engine.turn({ channel: "cli", conversationId: "c1", userId: "u1", text: t, ...extra });
+const say = (t: string, extra: Record<string, unknown> = {}) => engine.handle({ key: { channel: "cli", conversationId: "c1", userId: "u1" }, text: t, ...extra });
 
 describe("login trouble flow", () => {
   it("answers first, asks which message, then gives that message's answer", async () => {
@@ -160,8 +161,9 @@ describe("acting flows", () => {
     await say("000000");
     await say("1");
     await engine.close();
-    const files = readdirSync(join(dir, "data", "sessions"));
-    const all = files.map((f) => readFileSync(join(dir, "data", "sessions", f), "utf8")).join("");
+    // Neither the sessions nor the conversation log.
+    const all = ["sessions", "log"].flatMap((d) => readdirSync(join(dir, "data", d)).map((f) => readFileSync(join(dir, "data", d, f), "utf8"))).join("");
+    expect(all).toContain("[验证码]");
     expect(all).not.toContain("000000");
     expect(all).not.toContain("Abc12345");
     expect(all).not.toContain("370402198503122013");
@@ -191,7 +193,7 @@ describe("sessions", () => {
   });
   it("a corrupt session file affects only that conversation", async () => {
     await say("你好");
-    await engine.turn({ channel: "cli", conversationId: "c2", userId: "u2", text: "登录不上" });
+    await engine.handle({ key: { channel: "cli", conversationId: "c2", userId: "u2" }, text: "登录不上" });
     await engine.close();
     const sessDir = join(dir, "data", "sessions");
     // Break c1's file; the other conversation must keep its flow.
@@ -200,7 +202,7 @@ describe("sessions", () => {
     engine = await open();
     const r1 = await say("你好");
     expect(r1.replies.length).toBeGreaterThan(0);
-    const r2 = await engine.turn({ channel: "cli", conversationId: "c2", userId: "u2", text: "4" });
+    const r2 = await engine.handle({ key: { channel: "cli", conversationId: "c2", userId: "u2" }, text: "4" });
     expect(readdirSync(sessDir).some((f) => f.includes(".corrupt-"))).toBe(true);
     expect(r2.topic).toBe("login.wrong-password");
   });
@@ -297,8 +299,8 @@ describe("platform down", () => {
     const { HttpPlatform } = await import("../../adapters/platform/http-client.ts");
     // Port 9 on loopback: nothing listens there, so every request fails at once.
     const down = new HttpPlatform({ baseUrl: "http://127.0.0.1:9", timeoutMs: 500, retries: 0, clock });
-    const e = createEngine({ dataDir: join(dir, "data-down"), platform: down, clock });
-    const t = (s: string) => e.turn({ channel: "cli", conversationId: "d", userId: "u", text: s });
+    const e = createAssistant({ dataDir: join(dir, "data-down"), platform: down, clock });
+    const t = (s: string) => e.handle({ key: { channel: "cli", conversationId: "d", userId: "u" }, text: s });
     expect((await t("帮我查查审核到哪了")).flow).toBe("check-progress");
     await t("370402198503122013");
     const r = await t("张明");

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { parseChoiceNumber } from "../../bot/engine.ts";
+import { parseChoiceNumber } from "../../bot/pipeline/interruptions.ts";
 import { parseLooseDate, relativeToSwitch } from "../../flows/dates.ts";
 import { maskPersonal, looksLikePassword } from "../../bot/mask.ts";
 
