@@ -9,7 +9,7 @@ import { W, CITY_NAME, numbered } from "./wording.ts";
 import { freshSession, HISTORY_LIMIT, type ChoiceTarget, type Session } from "./session.ts";
 import { maskPersonal, looksLikePassword } from "./mask.ts";
 import type { SessionStore } from "../adapters/storage/types.ts";
-import type { PlatformAdapter } from "../adapters/platform/types.ts";
+import { PlatformError, type PlatformAdapter } from "../adapters/platform/types.ts";
 import { HELD_CODE, type FlowContext, type FlowDef, type FlowInput, type FlowStep, type PlatformRequest, type PlatformResult } from "../flows/types.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { validateIdNumber, maskIdNumber } from "../adapters/platform/id-number.ts";
@@ -200,7 +200,8 @@ export class Engine {
       const r: TurnResult = { replies: [{ text: "为了您的账号安全，请不要在对话中发送密码。我不会使用或保存这条消息。如果密码已经发出，建议您尽快登录平台修改密码。" }], topic: null, offered: [], flow: flowName() };
       return this.finish(session, msg, "[已隐藏]", r, "interrupt");
     }
-    const secret = session.flow ? this.flowsByName.get(session.flow.name) && (session.flow.state as { expectSecret?: boolean })?.expectSecret : false;
+    // The flow's last question asked for a one-time code: the input is never logged.
+    const secret = session.flow?.expects === "secret";
     this.record(session, "user", secret ? "[验证码]" : text);
 
     // A person has this conversation: the bot stays quiet and passes the message on.
@@ -224,7 +225,7 @@ export class Engine {
       const f = session.flow;
       if (f?.back?.length) {
         const prev = f.back.pop()!;
-        f.state = prev.state; f.choices = prev.choices;
+        f.state = prev.state; f.choices = prev.choices; f.expects = prev.expects;
         const replies = prev.replies.map((t, i, all) => ({ text: t, choices: i === all.length - 1 ? prev.choices : undefined }));
         return this.finish(session, msg, text, { replies, topic: null, offered: [], flow: f.name }, "interrupt");
       }
@@ -359,16 +360,16 @@ export class Engine {
     if (step.status === "waiting" && session.flow) {
       const f = session.flow;
       if (f.choices !== undefined || f.state !== step.state) {
-        f.back = [...(f.back ?? []), { state: f.state, choices: f.choices, replies: f.lastReplies ?? [] }].slice(-5);
+        f.back = [...(f.back ?? []), { state: f.state, choices: f.choices, expects: f.expects, replies: f.lastReplies ?? [] }].slice(-5);
       }
       f.state = step.state;
       f.choices = replies.length ? lastChoices : f.choices;
+      f.expects = replies.length ? replies[replies.length - 1].expects : f.expects;
       f.lastReplies = replies.map((r) => r.text);
     } else {
       session.flow = null;
     }
     if (!session.flow) this.heldCodes.delete(session.key);
-    if (step.status === "handoff") return this.handoff(session, msg, text, `流程 ${current.name} 需要人工`, replies);
     const offered = match?.secondary ? [match.secondary] : [];
     if (match?.secondary && !session.flow) this.offerSecondary(session, replies, match.secondary);
     const r: TurnResult = { replies, topic, offered, flow: session.flow?.name ?? null, band: "answer", confidence: match?.confidence };
@@ -377,27 +378,27 @@ export class Engine {
 
   private async execute(req: PlatformRequest, sessionKey: string): Promise<PlatformResult> {
     const p = this.deps.platform;
-    if (!p) return { ok: false, code: "unavailable", message: "no platform" };
+    if (!p) return { op: req.op, ok: false, code: "unavailable", message: "no platform" };
     if ("code" in req && req.code === HELD_CODE) {
       // The code is used once: a wrong one is asked for again, an old one (or one lost in a restart) expired.
       const held = this.heldCodes.get(sessionKey);
       this.heldCodes.delete(sessionKey);
-      if (!held || this.clock.now() - held.at > CODE_HOLD_MS) return { ok: false, code: "code_expired", message: "no code held" };
+      if (!held || this.clock.now() - held.at > CODE_HOLD_MS) return { op: req.op, ok: false, code: "code_expired", message: "no code held" };
       req = { ...req, code: held.code };
     }
     try {
       switch (req.op) {
-        case "getRegistration": return { ok: true, data: await p.getRegistration(req.idNumber, req.name) };
-        case "sendCode": return { ok: true, data: await p.sendCode(req.idNumber, req.purpose) };
-        case "withdraw": return { ok: true, data: await p.withdrawRegistration(req.idNumber, req.code, req.idempotencyKey) };
-        case "findUnits": return { ok: true, data: await p.findUnits(req.query) };
-        case "startTransfer": return { ok: true, data: await p.startTransfer(req.idNumber, req.toUnitId, req.code, req.idempotencyKey) };
-        case "getTransfer": return { ok: true, data: await p.getTransfer(req.idNumber) };
+        case "getRegistration": return { op: req.op, ok: true, data: await p.getRegistration(req.idNumber, req.name) };
+        case "sendCode": return { op: req.op, ok: true, data: await p.sendCode(req.idNumber, req.purpose) };
+        case "withdraw": return { op: req.op, ok: true, data: await p.withdrawRegistration(req.idNumber, req.code, req.idempotencyKey) };
+        case "findUnits": return { op: req.op, ok: true, data: await p.findUnits(req.query) };
+        case "startTransfer": return { op: req.op, ok: true, data: await p.startTransfer(req.idNumber, req.toUnitId, req.code, req.idempotencyKey) };
+        case "getTransfer": return { op: req.op, ok: true, data: await p.getTransfer(req.idNumber) };
       }
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      this.deps.log?.(`platform ${req.op} failed: ${e.code ?? "error"}`);
-      return { ok: false, code: e.code ?? "unavailable", message: e.message ?? "" };
+      const code = err instanceof PlatformError ? err.code : "unavailable";
+      this.deps.log?.(`platform ${req.op} failed: ${code}`);
+      return { op: req.op, ok: false, code, message: err instanceof Error ? err.message : "" };
     }
   }
 
