@@ -10,22 +10,21 @@ import { composeAnswer } from "./compose.ts";
 import { maskPersonal } from "./mask.ts";
 import { W } from "./wording.ts";
 import { findIdNumber } from "./id-number-in-text.ts";
-import { HELD_CODE, type FlowContext, type FlowDef, type FlowInput, type FlowStep, type PlatformRequest, type PlatformResult } from "../flows/types.ts";
+import { HELD_CODE, type AnyFlow, type FlowContext, type FlowInput, type FlowStep, type PlatformRequest, type PlatformResult } from "../flows/types.ts";
+import { PlatformError } from "../adapters/platform/types.ts";
 
 /** How long a typed one-time code is held in memory for the action it confirms. */
 export const CODE_HOLD_MS = 10 * 60 * 1000;
 /** Steps one turn may chain (requests, hand-overs to another flow) before it stops. */
 const MAX_CHAIN = 8;
 
-// Flow state types differ per flow; the runner only stores and passes them back.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous registry of flows
-export type AnyFlow = FlowDef<any>;
+export type { AnyFlow };
 
 export interface FlowOutcome {
   replies: Reply[];
   topic: string | null;
-  /** The flow asks for a person. */
-  handoff: boolean;
+  /** The platform could not do what the flow asked: nothing was changed. */
+  failed: boolean;
   flowName: string;
 }
 
@@ -149,32 +148,33 @@ export class FlowRunner {
       session.flow = null;
     }
     if (!session.flow) this.heldCodes.delete(session.key);
-    return { replies, topic, handoff: step.status === "handoff", flowName: current.name };
+    return { replies, topic, failed: step.status === "failed", flowName: current.name };
   }
 
   private async execute(req: PlatformRequest, sessionKey: string): Promise<PlatformResult> {
     const p = this.deps.platform;
-    if (!p) return { ok: false, code: "unavailable", message: "no platform" };
+    if (!p) return { op: req.op, ok: false, code: "unavailable", message: "no platform" };
     if ("code" in req && req.code === HELD_CODE) {
       // The code is used once: a wrong one is asked for again, an old one (or one lost in a restart) expired.
       const held = this.heldCodes.get(sessionKey);
       this.heldCodes.delete(sessionKey);
-      if (!held || this.deps.clock.now() - held.at > CODE_HOLD_MS) return { ok: false, code: "code_expired", message: "no code held" };
+      if (!held || this.deps.clock.now() - held.at > CODE_HOLD_MS) return { op: req.op, ok: false, code: "code_expired", message: "no code held" };
       req = { ...req, code: held.code };
     }
     try {
       switch (req.op) {
-        case "getRegistration": return { ok: true, data: await p.getRegistration(req.idNumber, req.name) };
-        case "sendCode": return { ok: true, data: await p.sendCode(req.idNumber, req.purpose) };
-        case "withdraw": return { ok: true, data: await p.withdrawRegistration(req.idNumber, req.code, req.idempotencyKey) };
-        case "findUnits": return { ok: true, data: await p.findUnits(req.query) };
-        case "startTransfer": return { ok: true, data: await p.startTransfer(req.idNumber, req.toUnitId, req.code, req.idempotencyKey) };
-        case "getTransfer": return { ok: true, data: await p.getTransfer(req.idNumber) };
+        case "getRegistration": return { op: req.op, ok: true, data: await p.getRegistration(req.idNumber, req.name) };
+        case "sendCode": return { op: req.op, ok: true, data: await p.sendCode(req.idNumber, req.purpose) };
+        case "withdraw": return { op: req.op, ok: true, data: await p.withdrawRegistration(req.idNumber, req.code, req.idempotencyKey) };
+        case "findUnits": return { op: req.op, ok: true, data: await p.findUnits(req.query) };
+        case "startTransfer": return { op: req.op, ok: true, data: await p.startTransfer(req.idNumber, req.toUnitId, req.code, req.idempotencyKey) };
+        case "getTransfer": return { op: req.op, ok: true, data: await p.getTransfer(req.idNumber) };
       }
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      this.deps.log?.(maskPersonal(`platform ${req.op} failed: ${e.code ?? "error"}${e.message ? ` (${e.message.split("\n")[0].slice(0, 120)})` : ""}`));
-      return { ok: false, code: e.code ?? "unavailable", message: e.message ?? "" };
+      const code = err instanceof PlatformError ? err.code : "unavailable";
+      const why = err instanceof Error ? err.message.split("\n")[0].slice(0, 120) : "";
+      this.deps.log?.(maskPersonal(`platform ${req.op} failed: ${code}${why ? ` (${why})` : ""}`));
+      return { op: req.op, ok: false, code, message: err instanceof Error ? err.message : "" };
     }
   }
 }

@@ -109,7 +109,6 @@ export class Router {
   }
 
   private async fromFlow(t: Turn, o: FlowOutcome, m?: MatchResult): Promise<Outcome> {
-    if (o.handoff) return this.handoff(t, `流程 ${o.flowName} 需要人工`, o.replies);
     const replies = [...o.replies];
     const offered = m?.secondary ? [m.secondary] : [];
     if (m?.secondary && !t.session.flow) this.offerSecondary(t.session, replies, m.secondary);

@@ -15,16 +15,27 @@ export function parseLooseDate(text: string): LooseDate | null {
   return { year, month, day };
 }
 
-/** Before, on or after 2021-05-01 (Tai'an's switch of rule); "unknown" when the day is needed and missing. */
-export function relativeToSwitch(d: LooseDate): "before" | "after" | "on" | "need-day" | "need-month" {
-  const cmp = (y: number, m: number, day: number) => (y - 2021) * 10000 + (m - 5) * 100 + (day - 1);
+export interface Day { year: number; month: number; day: number }
+
+/** A YYYY-MM-DD day (the knowledge files' form). */
+export function parseIsoDay(iso: string): Day {
+  const [year, month, day] = iso.split("-").map(Number);
+  return { year, month, day };
+}
+
+/** Tai'an's switch of rule; the flow passes the day from knowledge/flows/title-date.yaml. */
+const TAIAN_SWITCH: Day = { year: 2021, month: 5, day: 1 };
+
+/** Before, on or after the switch day; "need-day" / "need-month" when the date is too coarse to tell. */
+export function relativeToSwitch(d: LooseDate, at: Day = TAIAN_SWITCH): "before" | "after" | "on" | "need-day" | "need-month" {
+  const cmp = (y: number, m: number, day: number) => (y - at.year) * 10000 + (m - at.month) * 100 + (day - at.day);
   if (d.month === undefined) {
-    if (d.year < 2021) return "before";
-    if (d.year > 2021) return "after";
+    if (d.year < at.year) return "before";
+    if (d.year > at.year) return "after";
     return "need-month";
   }
   if (d.day === undefined) {
-    if (d.year === 2021 && d.month === 5) return "need-day";
+    if (d.year === at.year && d.month === at.month) return "need-day";
     return cmp(d.year, d.month, 1) < 0 ? "before" : "after";
   }
   const c = cmp(d.year, d.month, d.day);

@@ -1,8 +1,9 @@
 // Special registration guide: after the general how-to, one choice per special case; the answer
 // is that case's entry for the user's city (asked for when the editions differ and no city is known).
 import type { FlowDef, FlowStep } from "./types.ts";
-import { ask, picked, inputText, answerThenAsk } from "./common.ts";
+import { answerThenAsk, ask, askCity, choose, finish, inputText, pickCity, unhandled, waitFor, type Option } from "./kit.ts";
 
+const TOPIC = "register.how";
 const CASES = [
   { id: "special.hrss-internal", label: "人社局内部科室或局属单位" },
   { id: "special.township", label: "乡镇人社所" },
@@ -10,43 +11,43 @@ const CASES = [
   { id: "special.private-enterprise", label: "民营企业 / 非公有制经济组织人员" },
   { id: "special.freelancer", label: "自由职业者" },
   { id: "special.dispatched", label: "劳务派遣或外派人员" },
-];
-const CITY = ["枣庄", "泰安", "其他城市"];
-const REGIONAL = new Set(["special.hrss-internal", "special.township", "special.central-provincial", "special.private-enterprise"]);
+] as const;
+type CaseId = (typeof CASES)[number]["id"];
+const CASE_OPTIONS: Option<CaseId>[] = CASES.map((c) => ({ label: c.label, value: c.id }));
+const CASE_IDS: string[] = CASES.map((c) => c.id);
+const isCaseId = (id: string): id is CaseId => CASE_IDS.includes(id);
+/** Cases whose answer differs by city. */
+const REGIONAL: ReadonlySet<CaseId> = new Set<CaseId>(["special.hrss-internal", "special.township", "special.central-provincial", "special.private-enterprise"]);
 
-interface State { step: "case" | "city"; id?: string }
+export type SpecialRegistrationState =
+  /** Offered the special cases. */
+  | { step: "case" }
+  /** The case differs by city: asked which. */
+  | { step: "city"; id: CaseId };
 
-export const specialRegistration: FlowDef<State> = {
+export const specialRegistration: FlowDef<SpecialRegistrationState> = {
   name: "special-registration",
-  version: 1,
-  topic: "register.how",
+  version: 2,
+  topic: TOPIC,
   start(ctx) {
-    return answerThenAsk(ctx, "register.how", "如果您属于下面的特殊情况，回复序号查看对应的注册方法；不是的话直接问别的问题即可：", CASES.map((c) => c.label), { step: "case" });
+    // The cases are offers: anything else is a new question.
+    const question = ask("如果您属于下面的特殊情况，可以选择查看对应的注册方法；不是的话直接问别的问题即可。", CASE_OPTIONS.map((c) => c.label), TOPIC, "optional");
+    return answerThenAsk(ctx, TOPIC, question, { step: "case" });
   },
-  step(ctx, state, input): FlowStep<State> {
-    const text = inputText(input);
+  step(ctx, state, input): FlowStep<SpecialRegistrationState> {
     if (state.step === "case") {
-      let i = picked(input, CASES.map((c) => c.label));
-      if (i === undefined) {
-        const id = ctx.classify(text, CASES.map((c) => c.id));
-        if (id) i = CASES.findIndex((c) => c.id === id);
-      }
-      if (i === undefined || i < 0) return { replies: [], state, status: "waiting", unhandled: true };
-      const id = CASES[i].id;
+      const classified = choose(input, CASE_OPTIONS) ?? ctx.classify(inputText(input), CASE_IDS);
+      const id = classified !== null && isCaseId(classified) ? classified : null;
+      if (!id) return unhandled(state);
       if (REGIONAL.has(id) && !ctx.region) {
-        return { replies: [ask("这种情况枣庄市和泰安市的填写方法不同，请问您是哪个城市的？", CITY, id)], state: { step: "city", id }, status: "waiting", topic: id };
+        return waitFor({ step: "city", id }, id, askCity("这种情况枣庄市和泰安市的填写方法不同，请问您是哪个城市的？", id));
       }
-      return { replies: [{ text: ctx.answer(id), topic: id }], state, status: "done", topic: id };
+      return finish(state, id, ctx.answer(id));
     }
-    let c = picked(input, CITY);
-    if (c === undefined) {
-      const r = ctx.regionOf(text);
-      c = r === "zaozhuang" ? 0 : r === "taian" ? 1 : r === "other" || /其他|别的|外地/.test(text) ? 2 : undefined;
-    }
-    if (c === undefined) return { replies: [], state, status: "waiting", unhandled: true };
-    const id = state.id!;
-    const region = c === 0 ? "zaozhuang" : c === 1 ? "taian" : null;
-    const text2 = region ? ctx.answerFor(id, region) : `${ctx.answer(id)}\n\n其他城市请以当地人社部门的要求为准。`;
-    return { replies: [{ text: text2, topic: id }], state, status: "done", topic: id, setRegion: region ?? undefined };
+    const city = pickCity(ctx, input);
+    if (!city) return unhandled(state);
+    const { id } = state;
+    if (city === "other") return finish(state, id, `${ctx.answer(id)}\n\n其他城市请以当地人社部门的要求为准。`);
+    return { ...finish(state, id, ctx.answerFor(id, city)), setRegion: city };
   },
 };

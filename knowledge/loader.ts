@@ -38,7 +38,7 @@ export class KnowledgeError extends Error {
   }
 }
 
-function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number {
+export function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number {
   // Walk up the path until a node with a position is found.
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
@@ -47,7 +47,7 @@ function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): numb
   return 1;
 }
 
-function parseFile<S extends z.ZodType>(path: string, display: string, schema: S, problems: Problem[]) {
+export function parseFile<S extends z.ZodType>(path: string, display: string, schema: S, problems: Problem[]) {
   const lc = new LineCounter();
   const src = readFileSync(path, "utf8");
   const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false });
