@@ -124,9 +124,15 @@ async function main(): Promise<number> {
         process.stdout.write(JSON.stringify({ hash: knowledgeHash(), knowledge: rest, prepared: m.prepared, sounds: m.norm.sounds }));
         return 0;
       }
-      if (args[0] !== "check") { console.error("usage: helpdesk kb check [--quiet]"); return 2; }
+      if (args[0] !== "check") { console.error("usage: helpdesk kb check [--strict] [--quiet] [--list]"); return 2; }
+      if (has("list")) {
+        const { CHECKS } = await import("../knowledge/checks/index.ts");
+        for (const c of CHECKS) console.log(`${c.name}: ${c.about}`);
+        console.log("matcher (bot/nlu/evaluate.ts): no phrasing answered with another entry or equal to another entry's once normalised; leave-one-out figure");
+        return 0;
+      }
       const { runKbCheck } = await import("./nlu/evaluate.ts");
-      return runKbCheck({ quiet: has("quiet") });
+      return runKbCheck({ quiet: has("quiet"), strict: has("strict") });
     }
     case "serve": {
       const { serve } = await import("./server.ts");
@@ -160,7 +166,7 @@ async function main(): Promise<number> {
   chat [--region R] [--data DIR]                  talk in the terminal
   eval FILE                                       one JSON line per question (CONTRACTS.md)
   replay FILE                                     replay dialogues (CONTRACTS.md)
-  kb check                                        validate the knowledge files
+  kb check [--strict] [--quiet] [--list]          validate the knowledge files (--strict: warnings fail too)
   serve                                           start the HTTP server (npm start)
   platform-sandbox --port N [--dir D]             run the sandbox platform as an HTTP service
   triage "…" | --file F [--json]                  triage a ticket for an agent

@@ -5,7 +5,8 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
 import { KNOWLEDGE_DIR } from "./paths.ts";
-import { KnowledgeError, lineOf, parseFile, type Problem } from "./loader.ts";
+import { KnowledgeError, type Problem } from "./problem.ts";
+import { readSourceFile } from "./source-file.ts";
 import type { Entry } from "./schema.ts";
 
 const text = z.string().trim().min(1, "must not be empty");
@@ -68,8 +69,13 @@ export function readFlowRules(dir = KNOWLEDGE_DIR, entries?: ReadonlyMap<string,
       problems.push({ file: show(path), line: 1, message: "file missing" });
       return null;
     }
-    const parsed = parseFile(path, show(path), schema, problems);
-    return parsed ? { ...parsed, file: show(path) } : null;
+    const src = readSourceFile(path, show(path), schema);
+    for (const e of src.syntaxErrors) problems.push({ file: src.file, line: e.line, message: e.message });
+    for (const i of src.issues) {
+      const at = i.path.filter((x): x is string | number => typeof x !== "symbol");
+      problems.push({ file: src.file, line: src.lineAt(at), message: `${at.length ? `${at.join(".")}: ` : ""}${i.message}` });
+    }
+    return src.data ? { data: src.data, file: src.file, lineAt: src.lineAt } : null;
   };
   const titleDate = read(FILES.titleDate, titleDateRulesSchema);
   const password = read(FILES.password, passwordRulesSchema);
@@ -82,7 +88,7 @@ export function readFlowRules(dir = KNOWLEDGE_DIR, entries?: ReadonlyMap<string,
     ];
     for (const [path, said, variant] of pairs) {
       if (variant !== undefined && !same(said, variant)) {
-        problems.push({ file: titleDate.file, line: lineOf(titleDate.doc, titleDate.lc, path), message: `${path.join(".")} differs from the ${t.entry} entry's variant: edit both` });
+        problems.push({ file: titleDate.file, line: titleDate.lineAt(path), message: `${path.join(".")} differs from the ${t.entry} entry's variant: edit both` });
       }
     }
   }

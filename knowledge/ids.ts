@@ -13,6 +13,7 @@ export const IDS = {
   wrongPassword: "login.wrong-password",
   passwordForgot: "password.forgot",
   registerHow: "register.how",
+  adminAlsoStaff: "register.admin-also-staff",
   titleDate: "register.title-date",
   wrongUnit: "register.wrong-unit",
   reviewTime: "register.review-time",

@@ -7,6 +7,7 @@ import { JSONFile } from "lowdb/node";
 import type { LoggedEvent } from "./events.ts";
 import type { Matcher } from "../nlu/matcher.ts";
 import { OOS_PREFIX } from "../nlu/matcher.ts";
+import { IDS } from "../../knowledge/ids.ts";
 
 export type UnansweredSource = "declined" | "clarified" | "negative";
 
@@ -127,7 +128,7 @@ export function groupUnanswered(items: UnansweredItem[], matcher: Matcher, thres
     });
     const representative = phrasings[0].text;
     const suggestions = matcher.match(representative).candidates
-      .filter((x) => !x.id.startsWith(OOS_PREFIX) && !x.id.startsWith("smalltalk.") && x.id !== "handoff.human")
+      .filter((x) => !x.id.startsWith(OOS_PREFIX) && !x.id.startsWith("smalltalk.") && x.id !== IDS.handoff)
       .slice(0, 3).map((x) => ({ id: x.id, score: Number(x.score.toFixed(3)) }));
     return {
       id: createHash("sha1").update(c[0].key).digest("hex").slice(0, 12),

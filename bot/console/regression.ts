@@ -5,10 +5,11 @@
 import { readFileSync } from "node:fs";
 import type { Knowledge } from "../../knowledge/loader.ts";
 import { Matcher } from "../nlu/matcher.ts";
+import { leaveOneOutByEntry, type Outcome } from "../nlu/evaluate.ts";
 import { createAssistant } from "../assistant.ts";
 import type { Region } from "../message.ts";
 
-export type Outcome = "right" | "clarified" | "wrong" | "declined";
+export type { Outcome };
 
 export interface RegressionLine { q: string; expect: string | null; region: Region | null; line: number }
 
@@ -50,22 +51,14 @@ export interface FigureSet {
 const yieldToOthers = () => new Promise<void>((r) => setImmediate(r));
 
 /**
- * The leave-one-out figure with per-phrasing outcomes (the same rules as bot/nlu/evaluate.ts).
+ * The leave-one-out outcome of every phrasing (bot/nlu/evaluate.ts, the one `kb check` reports).
  * It takes seconds: it yields between entries so the server keeps answering meanwhile.
  */
 export async function looOutcomes(knowledge: Knowledge, matcher: Matcher): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
-  for (const e of knowledge.entries) {
+  for (const items of leaveOneOutByEntry(knowledge, matcher)) {
+    for (const it of items) out.set(`${it.id}\u0000${it.phrasing}`, it.outcome);
     await yieldToOthers();
-    e.phrasings.forEach((p, i) => {
-      const m = matcher.match(p, { id: e.id, phrasingIndex: i });
-      let o: Outcome;
-      if (m.band === "answer" && m.id === e.id) o = "right";
-      else if (m.band === "answer" && m.id) o = "wrong";
-      else if (m.band === "clarify" && m.offered.includes(e.id)) o = "clarified";
-      else o = "declined";
-      out.set(`${e.id}\u0000${p}`, o);
-    });
   }
   return out;
 }

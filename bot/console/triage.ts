@@ -3,6 +3,7 @@
 // each (the right regional variant), and what is missing to answer well.
 import type { Matcher, MatchResult } from "../nlu/matcher.ts";
 import { OOS_PREFIX } from "../nlu/matcher.ts";
+import { IDS } from "../../knowledge/ids.ts";
 import { composeAnswer } from "../compose.ts";
 import { CITY_NAME } from "../wording.ts";
 import { maskPersonal } from "../mask.ts";
@@ -84,32 +85,32 @@ function countPersonal(text: string): { idNumbers: number; phones: number } {
 }
 
 const hasBothCities = (e: LoadedEntry) => !!(e.variants?.zaozhuang && e.variants?.taian);
-const skipTopic = (id: string) => id.startsWith(OOS_PREFIX) || id.startsWith("smalltalk.") || id === "handoff.human";
+const skipTopic = (id: string) => id.startsWith(OOS_PREFIX) || id.startsWith("smalltalk.") || id === IDS.handoff;
 
 /** What an agent should ask before answering, per topic; `satisfied` means the ticket already says. */
 const NEEDS: { topics: string[]; key: string; question: string; satisfied: RegExp }[] = [
   {
-    topics: ["login.cannot-login"], key: "loginMessage",
+    topics: [IDS.cannotLogin], key: "loginMessage",
     question: "登录时页面提示的是哪一句？（账号不存在 / 登录角色未注册 / 账号正在审核中 / 密码错误）",
     satisfied: /账号不存在|角色未注册|正在审核|审核中|密码错误|密码不对/,
   },
   {
-    topics: ["register.wrong-unit", "staff.edit-info", "action.withdraw", "register.review-time"], key: "status",
+    topics: [IDS.wrongUnit, IDS.editInfo, IDS.withdraw, IDS.reviewTime], key: "status",
     question: "注册现在是“审核中（待审核）”还是“已通过”？两种情况处理方法不同。",
     satisfied: /审核中|待审核|未审核|没审核|还没通过|没通过|已通过|审核通过|通过了|已审核|驳回|退回/,
   },
   {
-    topics: ["password.forgot"], key: "contact",
+    topics: [IDS.passwordForgot], key: "contact",
     question: "注册时填写的邮箱或手机号现在还能收到验证码吗？不能的话需要单位管理员重置密码。",
     satisfied: /邮箱|手机|短信|验证码/,
   },
   {
-    topics: ["login.wrong-role", "register.admin-also-staff"], key: "role",
+    topics: [IDS.wrongRole, IDS.adminAlsoStaff], key: "role",
     question: "注册时选的是哪个角色（专技人员 / 用人单位 / 主管部门）？",
     satisfied: /专技|专业技术人员|用人单位|单位管理员|主管部门/,
   },
   {
-    topics: ["staff.transfer-unit", "action.transfer"], key: "pendingItems",
+    topics: [IDS.transferUnit, IDS.transfer], key: "pendingItems",
     question: "是否还有待审核的事项（学时申报、信息变更等）？有待审核事项时不能调转。",
     satisfied: /待审核事项|没有待审核|无待审核/,
   },
@@ -195,7 +196,7 @@ export function triage(input: string, matcher: Matcher, opts: TriageOptions = {}
   // Questions to ask are for the topics the ticket is likely about, not for weak guesses.
   const sure = topics.filter((t) => t.level === "high");
   const ids = new Set((sure.length ? sure : topics.slice(0, 1)).map((t) => t.id));
-  const specificLogin = [...ids].some((id) => id.startsWith("login.") && id !== "login.cannot-login");
+  const specificLogin = [...ids].some((id) => id.startsWith("login.") && id !== IDS.cannotLogin);
   for (const n of NEEDS) {
     if (!n.topics.some((t) => ids.has(t))) continue;
     if (n.key === "loginMessage" && specificLogin) continue;
