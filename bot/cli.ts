@@ -28,6 +28,13 @@ function readJsonl(file: string): { line: number; value: any }[] {
   });
   return out;
 }
+/** HELPDESK_NOW as a clock for eval and replay (bot/main/config.ts checks it); undefined → the real clock. */
+async function configuredClock() {
+  const { nowFrom } = await import("./main/config.ts");
+  const { clockStartingAt } = await import("./clock.ts");
+  const now = nowFrom();
+  return now === undefined ? undefined : clockStartingAt(now);
+}
 const replyText = (replies: { text: string }[]) => replies.map((r) => r.text).join("\n\n");
 const replyChoices = (replies: { choices?: string[] }[]) => [...replies].reverse().find((r) => r.choices?.length)?.choices ?? [];
 
@@ -67,7 +74,7 @@ async function main(): Promise<number> {
       if (!file) { console.error("usage: helpdesk eval FILE"); return 2; }
       const rows = readJsonl(file);
       const { createEngine } = await import("./assistant.ts");
-      const engine = createEngine();
+      const engine = createEngine({ clock: await configuredClock() });
       let answered = 0;
       for (const [i, { value }] of rows.entries()) {
         const q = String(value.q ?? "");
@@ -82,16 +89,16 @@ async function main(): Promise<number> {
     case "replay": {
       const file = args[0];
       if (!file) { console.error("usage: helpdesk replay FILE"); return 2; }
-      process.env.HELPDESK_SANDBOX_FIXED_CODE = "1";
       const rows = readJsonl(file);
+      const clock = await configuredClock();
       const { createEngine } = await import("./assistant.ts");
-      const { openSandbox } = await import("./platform.ts");
+      const { openSandbox } = await import("./platform.ts"); // one-time codes 000000 (CONTRACTS.md)
       for (const { value } of rows) {
         // Each dialogue: its own conversation, data directory and sandbox state.
         const dir = mkdtempSync(join(tmpdir(), "helpdesk-replay-"));
         try {
-          const platform = await openSandbox(join(dir, "sandbox"));
-          const engine = createEngine({ dataDir: join(dir, "data"), platform });
+          const platform = await openSandbox(join(dir, "sandbox"), { clock });
+          const engine = createEngine({ dataDir: join(dir, "data"), platform, clock });
           const region = value.region === "zaozhuang" || value.region === "taian" ? value.region : null;
           const turns = [];
           for (const user of (value.turns ?? []) as string[]) {
@@ -124,15 +131,27 @@ async function main(): Promise<number> {
       return runKbCheck({ quiet: has("quiet") });
     }
     case "serve": {
+      // The configuration first: a wrong variable stops here, before anything loads.
+      const { readConfig, ConfigError } = await import("./main/config.ts");
+      let config;
+      try {
+        const read = readConfig();
+        for (const w of read.warnings) console.error(`warning: ${w}`);
+        config = read.config;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        console.error(`configuration error: ${e.message}`);
+        return 2;
+      }
       const { serve } = await import("./server.ts");
-      await serve();
+      await serve(config);
       return -1; // keep running
     }
     case "platform-sandbox": {
       const { startSandboxServer } = await import("../adapters/platform/sandbox-server.ts");
       const port = Number(flag("port") ?? 3979);
-      const dir = flag("dir") ?? process.env.HELPDESK_SANDBOX_DIR ?? "./sandbox-data";
-      const s = await startSandboxServer({ port, host: flag("host") ?? "127.0.0.1", dir, fixedCode: process.env.HELPDESK_SANDBOX_FIXED_CODE === "1" });
+      const { config } = (await import("./main/config.ts")).readConfig();
+      const s = await startSandboxServer({ port, host: flag("host") ?? "127.0.0.1", dir: flag("dir") ?? config.sandboxDir, fixedCode: config.sandboxFixedCode });
       console.error(`sandbox platform listening on ${s.url}`);
       return -1;
     }

@@ -5,13 +5,14 @@
 //
 // This module imports no channel, no engine and no heavy library: it is safe to import first.
 import { isIP } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { resolve, sep } from "node:path";
 import { z } from "zod";
+import { cacheDirFrom } from "./cache-dir.ts";
 import { DEFAULT_HOURS, parseHoursSpec, type WorkingHours } from "../console/hours.ts";
 import { zonedTime } from "../console/zoned.ts";
 
 export type Env = Record<string, string | undefined>;
+export { cacheDirFrom };
 
 /** A wrong value of one variable: the message names it and says what is wrong. */
 export class ConfigError extends Error {
@@ -398,15 +399,6 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
     now: e.HELPDESK_NOW === undefined ? undefined : parseIsoTime(e.HELPDESK_NOW, hours.timeZone),
   };
   return { config, warnings };
-}
-
-/**
- * HELPDESK_CACHE_DIR alone, for code that runs before (or without) the composition root: the
- * knowledge snapshot is loaded by the CLI's short commands and by its own child process.
- */
-export function cacheDirFrom(env: Env = process.env, cwd: string = process.cwd()): string {
-  const v = env.HELPDESK_CACHE_DIR?.trim();
-  return v ? resolve(cwd, v) : join(tmpdir(), "helpdesk-cache");
 }
 
 /** HELPDESK_NOW alone (eval and replay): epoch ms, undefined when unset; a ConfigError when wrong. */

@@ -35,10 +35,9 @@ export async function startConsole(opts: { at?: number } = {}): Promise<TestCons
   cpSync(KNOWLEDGE_DIR, knowledgeDir, { recursive: true });
   const dataDir = join(dir, "data");
   const clock = new ManualClock(opts.at ?? TUESDAY_10);
-  // The plugin gets {engine, hub, dataDir, clock} from the server; the knowledge copy by env.
-  process.env.HELPDESK_KNOWLEDGE_DIR = knowledgeDir;
+  // The plugin gets {engine, hub, dataDir, clock} from the server, and the knowledge copy as the composition root passes it.
   const engine = createEngine({ dataDir, clock, matcher: new Matcher(loadKnowledge(knowledgeDir)) });
-  const built = await buildServer({ dataDir, clock, engine, rateLimit: 0 });
+  const built = await buildServer({ dataDir, clock, engine, rateLimit: 0, consoleOptions: { knowledgeDir } });
   await built.app.listen({ port: 0, host: "127.0.0.1" });
   const svc = consoleOf(engine);
   if (!svc) throw new Error("the server did not register the console");
@@ -49,7 +48,6 @@ export async function startConsole(opts: { at?: number } = {}): Promise<TestCons
     addAccount: async (name, password, role) => { await accounts.create({ name, password, role, by: "test", now: clock.now() }); },
     close: async () => {
       await built.close();
-      delete process.env.HELPDESK_KNOWLEDGE_DIR;
       rmSync(dir, { recursive: true, force: true });
     },
   };
