@@ -30,6 +30,13 @@ function readJsonl(file: string): { line: number; value: any }[] {
 }
 const rendered = async () => (await import("./render.ts")).renderAllText;
 const lastChoicesOf = async () => (await import("./message.ts")).lastChoices;
+/** HELPDESK_NOW as a clock for eval and replay (bot/main/config.ts checks it); undefined → the real clock. */
+async function configuredClock() {
+  const { nowFrom } = await import("./main/config.ts");
+  const { clockStartingAt } = await import("./clock.ts");
+  const now = nowFrom();
+  return now === undefined ? undefined : clockStartingAt(now);
+}
 
 async function main(): Promise<number> {
   switch (cmd) {
@@ -70,7 +77,7 @@ async function main(): Promise<number> {
       const rows = readJsonl(file);
       const { createAssistant } = await import("./assistant.ts");
       const replyText = await rendered();
-      const assistant = createAssistant();
+      const assistant = createAssistant({ clock: await configuredClock() });
       let answered = 0;
       for (const [i, { value }] of rows.entries()) {
         const q = String(value.q ?? "");
@@ -85,18 +92,18 @@ async function main(): Promise<number> {
     case "replay": {
       const file = args[0];
       if (!file) { console.error("usage: helpdesk replay FILE"); return 2; }
-      process.env.HELPDESK_SANDBOX_FIXED_CODE = "1";
       const rows = readJsonl(file);
+      const clock = await configuredClock();
       const { createAssistant } = await import("./assistant.ts");
-      const { openSandbox } = await import("./platform.ts");
+      const { openSandbox } = await import("./platform.ts"); // one-time codes 000000 (CONTRACTS.md)
       const replyText = await rendered();
       const replyChoices = await lastChoicesOf();
       for (const { value } of rows) {
         // Each dialogue: its own conversation, data directory and sandbox state.
         const dir = mkdtempSync(join(tmpdir(), "helpdesk-replay-"));
         try {
-          const platform = await openSandbox(join(dir, "sandbox"));
-          const assistant = createAssistant({ dataDir: join(dir, "data"), platform });
+          const platform = await openSandbox(join(dir, "sandbox"), { clock });
+          const assistant = createAssistant({ dataDir: join(dir, "data"), platform, clock });
           const region = value.region === "zaozhuang" || value.region === "taian" ? value.region : null;
           const turns = [];
           for (const user of (value.turns ?? []) as string[]) {
@@ -135,15 +142,27 @@ async function main(): Promise<number> {
       return runKbCheck({ quiet: has("quiet"), strict: has("strict") });
     }
     case "serve": {
+      // The configuration first: a wrong variable stops here, before anything loads.
+      const { readConfig, ConfigError } = await import("./main/config.ts");
+      let config;
+      try {
+        const read = readConfig();
+        for (const w of read.warnings) console.error(`warning: ${w}`);
+        config = read.config;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        console.error(`configuration error: ${e.message}`);
+        return 2;
+      }
       const { serve } = await import("./server.ts");
-      await serve();
+      await serve(config);
       return -1; // keep running
     }
     case "platform-sandbox": {
       const { startSandboxServer } = await import("../adapters/platform/sandbox-server.ts");
       const port = Number(flag("port") ?? 3979);
-      const dir = flag("dir") ?? process.env.HELPDESK_SANDBOX_DIR ?? "./sandbox-data";
-      const s = await startSandboxServer({ port, host: flag("host") ?? "127.0.0.1", dir, fixedCode: process.env.HELPDESK_SANDBOX_FIXED_CODE === "1" });
+      const { config } = (await import("./main/config.ts")).readConfig();
+      const s = await startSandboxServer({ port, host: flag("host") ?? "127.0.0.1", dir: flag("dir") ?? config.sandboxDir, fixedCode: config.sandboxFixedCode });
       console.error(`sandbox platform listening on ${s.url}`);
       return -1;
     }

@@ -4,6 +4,12 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** A clock that reads `start` now and runs on from there (HELPDESK_NOW: the server, eval and replay). */
+export function clockStartingAt(start: number, base: Clock = systemClock): Clock {
+  const offset = start - base.now();
+  return { now: () => base.now() + offset };
+}
+
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
   constructor(private t = Date.parse("2026-11-24T02:00:00Z")) {}

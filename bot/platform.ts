@@ -1,7 +1,9 @@
-// Opens the platform adapter the configuration asks for.
-import { createPlatform } from "../adapters/platform/index.ts";
+// Opens the in-process sandbox platform for one replayed dialogue.
+import { openPlatform } from "../adapters/platform/index.ts";
 import type { PlatformAdapter } from "../adapters/platform/types.ts";
+import type { Clock } from "./clock.ts";
 
-export async function openSandbox(dir: string): Promise<PlatformAdapter> {
-  return createPlatform({ HELPDESK_SANDBOX_DIR: dir, HELPDESK_SANDBOX_FIXED_CODE: process.env.HELPDESK_SANDBOX_FIXED_CODE } as NodeJS.ProcessEnv);
+/** Replay's sandbox: its own directory; one-time codes are 000000 unless told otherwise (CONTRACTS.md). */
+export async function openSandbox(dir: string, opts: { fixedCode?: boolean; clock?: Clock } = {}): Promise<PlatformAdapter> {
+  return openPlatform({ sandboxDir: dir, fixedCode: opts.fixedCode ?? true, clock: opts.clock });
 }

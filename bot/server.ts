@@ -4,7 +4,7 @@
 // feedback, health check, the agents' console, and the WeChat bot when WECHATY_PUPPET is set.
 // `npm start` runs serve(); tests call buildServer().
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
@@ -19,20 +19,23 @@ import { DeliveryHub } from "./delivery.ts";
 import { parseKey } from "./conversation-key.ts";
 import { ConsoleService, type ConsoleOptions } from "./console/service.ts";
 import { consoleRoutes } from "./console/routes.ts";
-import { systemClock, type Clock } from "./clock.ts";
+import { clockStartingAt, systemClock, type Clock } from "./clock.ts";
 import { maskPersonal } from "./mask.ts";
 import { widgetWordingJson } from "./web/wording.ts";
 import type { PlatformAdapter } from "../adapters/platform/types.ts";
 import { WebChannel, BadRequest } from "../adapters/channels/web.ts";
-import { BotFrameworkChannel, type BotFrameworkEnv } from "../adapters/channels/botframework.ts";
-import { WechatChannel, wechatOptionsFromEnv, type WechatOptions } from "../adapters/channels/wechat.ts";
+// Heavy channel libraries load only when used: botbuilder on the first Bot Framework request
+// (or in the background once listening), wechaty only when WeChat is configured.
+import { BotFrameworkChannel, type BotFrameworkEnv } from "../adapters/channels/botframework-lazy.ts";
+import type { WechatChannel, WechatOptions } from "../adapters/channels/wechat.ts";
+import { DEFAULTS, type Config } from "./main/config.ts";
 import { MAX_TEXT_CHARS, type LogFn } from "../adapters/channels/common.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WEB = join(HERE, "web");
 
 /** Requests per minute per client on /api/ when HELPDESK_RATE_LIMIT is unset. */
-export const DEFAULT_RATE_LIMIT = 120;
+export const DEFAULT_RATE_LIMIT = DEFAULTS.rateLimit;
 /** Largest request body (bytes); the widget API allows less. */
 const BODY_LIMIT = 256 * 1024;
 const CHAT_BODY_LIMIT = 16 * 1024;
@@ -220,6 +223,7 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   // ---- WeChat (off unless configured) ----
   let wechat: WechatChannel | undefined;
   if (opts.wechat) {
+    const { WechatChannel } = await import("../adapters/channels/wechat.ts");
     wechat = new WechatChannel({ ...opts.wechat, assistant, clock, dataDir, log });
     hub.register(wechat);
   }
@@ -240,55 +244,45 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   return { app, assistant, hub, console: consoleService, web, botframework, wechat, close };
 }
 
-/** HELPDESK_TRUST_PROXY: "true" → trust every proxy, a number → that many hops, else a list of addresses/CIDRs. */
-export function parseTrustProxy(v: string | undefined): FastifyServerOptions["trustProxy"] {
-  const s = v?.trim();
-  if (!s || s === "false" || s === "0") return false;
-  if (s === "true") return true;
-  if (/^\d+$/.test(s)) return Number(s) as unknown as FastifyServerOptions["trustProxy"]; // hop count (proxy-addr)
-  return s.split(",").map((x) => x.trim()).filter(Boolean);
-}
-
-/** HELPDESK_ALLOWED_ORIGINS: comma-separated origins, or "*". */
-export function parseOrigins(v: string | undefined): string[] | "*" | undefined {
-  const s = v?.trim();
-  if (!s) return undefined;
-  if (s === "*") return "*";
-  return s.split(",").map((x) => x.trim().replace(/\/+$/, "")).filter(Boolean);
-}
-
-/** `npm start`: one HTTP server on embedded defaults. */
-export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<BuiltServer> {
+/** `npm start`: one HTTP server, configured by bot/main/config.ts (read once by the caller). */
+export async function serve(config: Config): Promise<BuiltServer> {
   const log: LogFn = (line) => process.stderr.write(`${new Date().toISOString()} ${maskPersonal(line)}\n`);
-  const port = env.PORT?.trim() ? Number(env.PORT) : 3978;
-  const host = env.HOST?.trim() || "0.0.0.0";
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
-  const dataDir = resolve(env.HELPDESK_DATA_DIR?.trim() || "./data");
-  const rl = env.HELPDESK_RATE_LIMIT?.trim();
-  const rateLimitValue = rl ? Number(rl) : DEFAULT_RATE_LIMIT;
-  if (!Number.isFinite(rateLimitValue) || rateLimitValue < 0) throw new Error(`HELPDESK_RATE_LIMIT must be a number ≥ 0, not ${rl}`);
+  const clock = config.now === undefined ? systemClock : clockStartingAt(config.now);
 
   let platform: (PlatformAdapter & { close?: () => Promise<void> }) | undefined;
   try {
-    const mod = (await import("../adapters/platform/index.ts")) as { createPlatform?: (e: NodeJS.ProcessEnv) => Promise<PlatformAdapter & { close?: () => Promise<void> }> };
-    platform = mod.createPlatform ? await mod.createPlatform(env) : undefined;
+    const { openPlatform } = await import("../adapters/platform/index.ts");
+    platform = await openPlatform({ url: config.platformUrl, sandboxDir: config.sandboxDir, fixedCode: config.sandboxFixedCode, clock });
   } catch (err) {
     log(`platform: not available (${(err as Error).message.split("\n")[0]}); guided actions will say the platform is unavailable`);
   }
 
+  const bf = config.botFramework;
+  const w = config.wechat;
   const built = await buildServer({
-    dataDir,
+    dataDir: config.dataDir,
     platform,
-    rateLimit: rateLimitValue,
-    origins: parseOrigins(env.HELPDESK_ALLOWED_ORIGINS),
-    trustProxy: parseTrustProxy(env.HELPDESK_TRUST_PROXY),
-    botFramework: { MicrosoftAppId: env.MicrosoftAppId, MicrosoftAppPassword: env.MicrosoftAppPassword, MicrosoftAppType: env.MicrosoftAppType, MicrosoftAppTenantId: env.MicrosoftAppTenantId },
-    wechat: wechatOptionsFromEnv(env),
+    clock,
+    rateLimit: config.rateLimit,
+    origins: config.allowedOrigins,
+    trustProxy: config.trustProxy as FastifyServerOptions["trustProxy"], // a hop count is proxy-addr's number form
+    botFramework: { MicrosoftAppId: bf.appId, MicrosoftAppPassword: bf.appPassword, MicrosoftAppType: bf.appType, MicrosoftAppTenantId: bf.tenantId },
+    wechat: w && {
+      puppet: w.puppet,
+      ...(w.token ? { puppetOptions: { token: w.token } } : {}),
+      name: w.name,
+      prefix: w.prefix,
+      rooms: w.rooms,
+      sendIntervalMs: Math.round(60_000 / w.sendPerMinute),
+    },
+    console: { knowledgeDir: config.knowledgeDir, workingHours: config.hours, retentionDays: config.retentionDays },
     log,
   });
-  await built.app.listen({ port, host });
+  await built.app.listen({ port: config.port, host: config.host });
   const addr = built.app.server.address() as AddressInfo;
-  log(`helpdesk listening on http://${host.includes(":") ? `[${host}]` : host}:${addr.port} (data: ${dataDir}; rate limit: ${rateLimitValue || "off"}/min; Bot Framework: ${env.MicrosoftAppId ? "authenticated" : "open, loopback service URLs only"}; WeChat: ${built.wechat ? "on" : "off"})`);
+  const host = config.host;
+  log(`helpdesk listening on http://${host.includes(":") ? `[${host}]` : host}:${addr.port} (data: ${config.dataDir}; rate limit: ${config.rateLimit || "off"}/min; Bot Framework: ${bf.appId ? "authenticated" : "open, loopback service URLs only"}; WeChat: ${built.wechat ? "on" : "off"}${config.now === undefined ? "" : `; now: ${new Date(clock.now()).toISOString()} (HELPDESK_NOW)`})`);
+  built.botframework.preload(); // botbuilder in the background, after the server answers
 
   let stopping = false;
   const stop = async (signal: string) => {

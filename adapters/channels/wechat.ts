@@ -1,5 +1,6 @@
-// WeChat channel through wechaty: off unless WECHATY_PUPPET is set. It only translates WeChat
-// messages to Inbound messages and replies back to text (choices numbered: 回复 1 / 2 / 3).
+// WeChat channel through wechaty: off unless WECHATY_PUPPET is set (bot/main/config.ts; the
+// server imports this file, and so wechaty, only then). It only translates WeChat messages to
+// Inbound messages and replies back to text (choices numbered: 回复 1 / 2 / 3).
 //
 // Private chats: every message is answered. Groups: only when @-mentioned or when the message
 // starts with the configured prefix; the reply @-mentions the asker, and personal numbers are
@@ -47,24 +48,6 @@ export interface WechatOptions {
 
 interface Target { roomId?: string; contactId: string }
 interface Outgoing { target: Target; text: string; talker?: Contact }
-
-/** Environment → options (README: WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN, HELPDESK_WECHAT_*). */
-export function wechatOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log"> | null {
-  const puppet = env.WECHATY_PUPPET?.trim();
-  if (!puppet) return null;
-  const list = (v?: string) => (v ?? "").split(/[,，\n]/).map((s) => s.trim()).filter(Boolean);
-  const num = (v: string | undefined, d: number) => { const n = Number(v); return v && Number.isFinite(n) && n > 0 ? n : d; };
-  const token = env.WECHATY_PUPPET_SERVICE_TOKEN?.trim() || env.WECHATY_TOKEN?.trim();
-  const perMinute = num(env.HELPDESK_WECHAT_SEND_PER_MINUTE, 20);
-  return {
-    puppet,
-    ...(token ? { puppetOptions: { token } } : {}),
-    name: env.WECHATY_NAME?.trim() || "helpdesk-wechat",
-    prefix: env.HELPDESK_WECHAT_PREFIX?.trim() || undefined,
-    rooms: list(env.HELPDESK_WECHAT_ROOMS),
-    sendIntervalMs: Math.round(60_000 / perMinute),
-  };
-}
 
 export class WechatChannel implements Deliverer {
   readonly channel = "wechat";

@@ -45,7 +45,7 @@ export interface SandboxOptions {
   /** Directory for platform.json and outbox.jsonl; created if missing. */
   dir: string;
   clock?: Clock;
-  /** Every code is 000000. Default: env HELPDESK_SANDBOX_FIXED_CODE=1. */
+  /** Every code is 000000 (HELPDESK_SANDBOX_FIXED_CODE=1). Default false. */
   fixedCode?: boolean;
 }
 
@@ -158,7 +158,7 @@ export class SandboxPlatform implements PlatformAdapter {
     this.file = path.join(this.dir, "platform.json");
     this.outboxFile = path.join(this.dir, "outbox.jsonl");
     this.clock = opts.clock ?? systemClock;
-    this.fixedCode = opts.fixedCode ?? process.env.HELPDESK_SANDBOX_FIXED_CODE === "1";
+    this.fixedCode = opts.fixedCode ?? false;
   }
 
   static async open(opts: SandboxOptions): Promise<SandboxPlatform> {

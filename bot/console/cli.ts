@@ -124,7 +124,7 @@ export async function runAdminCli(args: string[]): Promise<number> {
   const usage = `usage: helpdesk admin create NAME [--role admin|agent] [--display 显示名] [--data DIR]   (password from stdin)
        helpdesk admin passwd NAME [--data DIR]                                            (password from stdin)
        helpdesk admin list [--data DIR]`;
-  const dataDir = resolve(str(f, "data") ?? process.env.HELPDESK_DATA_DIR ?? "./data");
+  const dataDir = resolve(str(f, "data") ?? (await import("../main/config.ts")).readConfig().config.dataDir);
   const { AccountStore, AccountError, checkName, checkPassword } = await import("./accounts.ts");
   // The same file, lock and atomic write as the running server: the two never lose each other's changes.
   const store = new AccountStore(join(dataDir, "console", "accounts.json"));

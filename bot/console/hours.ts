@@ -49,17 +49,6 @@ export function parseHoursSpec(spec: string, base: WorkingHours = DEFAULT_HOURS)
   return { ...base, days: [...days].sort(), start, end };
 }
 
-/** Reads HELPDESK_WORKING_HOURS, HELPDESK_TIMEZONE, HELPDESK_HOLIDAYS, HELPDESK_EXTRA_WORKDAYS. */
-export function hoursFromEnv(env: NodeJS.ProcessEnv = process.env): WorkingHours {
-  let h: WorkingHours = { ...DEFAULT_HOURS };
-  if (env.HELPDESK_WORKING_HOURS) h = parseHoursSpec(env.HELPDESK_WORKING_HOURS, h);
-  if (env.HELPDESK_TIMEZONE) h.timeZone = env.HELPDESK_TIMEZONE;
-  const list = (v?: string) => (v ?? "").split(/[\s,]+/).filter(Boolean);
-  if (env.HELPDESK_HOLIDAYS) h.holidays = list(env.HELPDESK_HOLIDAYS);
-  if (env.HELPDESK_EXTRA_WORKDAYS) h.extraDays = list(env.HELPDESK_EXTRA_WORKDAYS);
-  return h;
-}
-
 function isWorkday(key: string, weekday: number, h: WorkingHours): boolean {
   if (h.holidays.includes(key)) return false;
   return h.extraDays.includes(key) || h.days.includes(weekday);

@@ -21,7 +21,7 @@ import { HandoffQueue } from "./handoff.ts";
 import { noticeBoard, noticeTexts, type NoticeBoard } from "./notices.ts";
 import { ResolutionStore, collectUnanswered, groupUnanswered, questionKey, type UnansweredGroup, type Resolution } from "./learning.ts";
 import { KnowledgeOps } from "./knowledge-ops.ts";
-import { hoursFromEnv, type WorkingHours } from "./hours.ts";
+import { DEFAULT_HOURS, type WorkingHours } from "./hours.ts";
 
 export interface ConsoleOptions {
   understanding: UnderstandingRef;
@@ -31,13 +31,13 @@ export interface ConsoleOptions {
   /** HELPDESK_DATA_DIR; the console keeps its files in dataDir/console/. */
   dataDir: string;
   clock?: Clock;
-  /** The knowledge the console edits; default HELPDESK_KNOWLEDGE_DIR, else the repository's knowledge/. Tests pass a copy. */
+  /** The knowledge the console edits (config: HELPDESK_KNOWLEDGE_DIR); default knowledge/paths.ts's. Tests pass a copy. */
   knowledgeDir?: string;
   /** Default <knowledgeDir>/regression.jsonl. */
   regressionFile?: string;
-  /** Default from HELPDESK_WORKING_HOURS etc., else Mon–Fri 08:30–17:30 Asia/Shanghai. */
+  /** Config: HELPDESK_WORKING_HOURS, HELPDESK_TIMEZONE, …; default Mon–Fri 08:30–17:30 Asia/Shanghai. */
   workingHours?: WorkingHours;
-  /** Days tickets, transcripts and the turn log are kept; default HELPDESK_RETENTION_DAYS or 180. */
+  /** Days tickets, transcripts and the turn log are kept (config: HELPDESK_RETENTION_DAYS); default 180. */
   retentionDays?: number;
   /** How often the retention sweep runs (ms); 0 turns the timer off. Default 6 hours. */
   sweepEveryMs?: number;
@@ -85,9 +85,8 @@ export class ConsoleService {
     this.log = opts.log ?? ((l) => console.error(l));
     this.dir = resolve(opts.dataDir, "console");
     mkdirSync(this.dir, { recursive: true });
-    this.hours = opts.workingHours ?? hoursFromEnv();
-    const envDays = Number(process.env.HELPDESK_RETENTION_DAYS);
-    this.retentionDays = opts.retentionDays ?? (envDays > 0 ? envDays : 180);
+    this.hours = opts.workingHours ?? DEFAULT_HOURS;
+    this.retentionDays = opts.retentionDays ?? 180;
     this.accounts = new AccountStore(join(this.dir, "accounts.json"));
     this.auth = new AuthSessions(join(this.dir, "auth-sessions.json"), this.clock, opts.sessionLimits, this.log);
     this.throttle = new LoginThrottle(this.clock, { ...DEFAULT_THROTTLE, ...opts.throttle });
@@ -100,7 +99,7 @@ export class ConsoleService {
     this.notices = noticeBoard(opts.dataDir);
     this.resolutions = new ResolutionStore(join(this.dir, "learning.json"));
     this.knowledge = new KnowledgeOps({
-      knowledgeDir: opts.knowledgeDir ?? (process.env.HELPDESK_KNOWLEDGE_DIR?.trim() || KNOWLEDGE_DIR), historyFile: join(this.dir, "knowledge-history.json"),
+      knowledgeDir: opts.knowledgeDir ?? KNOWLEDGE_DIR, historyFile: join(this.dir, "knowledge-history.json"),
       understanding: opts.understanding, clock: this.clock, regressionFile: opts.regressionFile, log: this.log,
     });
   }

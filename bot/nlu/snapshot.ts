@@ -6,10 +6,10 @@
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KNOWLEDGE_DIR } from "../../knowledge/paths.ts";
+import { cacheDirFrom } from "../main/cache-dir.ts";
 import type { Knowledge, LoadedEntry } from "../../knowledge/loader.ts";
 import type { SoundTable } from "./normalize.ts";
 
@@ -44,7 +44,7 @@ export function knowledgeHash(dir = KNOWLEDGE_DIR): string {
   return h.digest("hex").slice(0, 24);
 }
 
-const cacheDir = () => process.env.HELPDESK_CACHE_DIR || join(tmpdir(), "helpdesk-cache");
+const cacheDir = () => cacheDirFrom(); // HELPDESK_CACHE_DIR (this also runs in the CLI's short commands, without the whole config)
 
 /** The snapshot for the knowledge as it is now: from the cache, or built by a child process. */
 export function loadSnapshot(dir = KNOWLEDGE_DIR): { knowledge: Knowledge; prepared: Prepared; sounds: SoundTable } {

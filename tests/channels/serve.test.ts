@@ -89,3 +89,56 @@ describe("a crash mid-flow", () => {
     }
   });
 });
+
+describe("npm start with a wrong configuration", () => {
+  const run = (env: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "serve-config-"));
+    const child = spawn(process.execPath, [join(ROOT, "bot", "bin.js"), "serve"], {
+      cwd: dir,
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", HELPDESK_DATA_DIR: join(dir, "data"), HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), WECHATY_PUPPET: "", MicrosoftAppId: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stderr.on("data", (d: Buffer) => { out += d.toString("utf8"); });
+    child.stdout.on("data", (d: Buffer) => { out += d.toString("utf8"); });
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    return { child, exited, out: () => out, dir };
+  };
+
+  it.each([
+    ["HELPDESK_TIMEZONE", "Asia/Shanghia"],
+    ["PORT", "abc"],
+  ])("stops at once with %s=%s, naming the variable in one line", async (name, value) => {
+    const started = Date.now();
+    const p = run({ [name]: value });
+    try {
+      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))]);
+      expect(code).not.toBe(0);
+      expect(code).not.toBe("timeout");
+      const lines = p.out().trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(name);
+      expect(lines[0]).toContain(value);
+      expect(p.out()).not.toContain("listening");
+      expect(existsSync(join(p.dir, "data"))).toBe(false); // nothing was started or written
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill("SIGKILL");
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  });
+
+  it("warns about an unknown HELPDESK_* name and starts", async () => {
+    const p = run({ HELPDESK_FOO: "1" });
+    try {
+      const port = await waitFor(() => p.out().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 30_000);
+      expect(p.out()).toMatch(/warning: HELPDESK_FOO: unknown variable/);
+      expect((await getJson(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      p.child.kill("SIGTERM");
+      expect(await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))])).toBe(0);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill("SIGKILL");
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  });
+});
