@@ -1,4 +1,4 @@
-// Fits the understanding decision (models/decision.json) and reports it by cross-validation.
+// Fits the understanding decision (a conditional logit over each question's candidates and "none") (models/decision.json) and reports it by cross-validation.
 //   npx tsx bench/train-decision.ts [--dev ../shared/eval/dev.jsonl] [--out models/decision.json] [--no-write]
 // Training questions: every knowledge phrasing with itself left out of both indexes
 // (leave-one-out), every out-of-scope phrasing with its fold left out (5 folds), and the dev
@@ -12,7 +12,7 @@ import { Matcher, OOS_PREFIX } from "../bot/nlu/matcher.ts";
 import { SemanticIndex, loadEmbedder } from "../bot/nlu/semantic.ts";
 import { gatherEvidence, DECISION_MODEL_PATH } from "../bot/nlu/understand.ts";
 import { candidateIds, features, LEX_FEATURES, ALL_FEATURES, type Evidence } from "../bot/nlu/features.ts";
-import { fitLogReg, predict, decideBand, reliabilityTable, type DecisionModel, type LogReg, type DecisionCosts, type Scored } from "../bot/nlu/decide.ts";
+import { fitGroupLogit, predictGroup, decideBand, reliabilityTable, type DecisionModel, type LogReg, type DecisionCosts, type Scored } from "../bot/nlu/decide.ts";
 import { applyAct } from "../bot/nlu/act.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -67,11 +67,10 @@ async function main() {
   console.error(`examples: ${count("phrasing")} phrasings (leave-one-out), ${count("oos")} out-of-scope (5 folds), ${count("dev")} dev; evidence in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const fit = (exs: Example[], which: "xl" | "xf"): LogReg => {
-    const X: number[][] = [], y: number[] = [], w: number[] = [];
-    for (const e of exs) e[which].forEach((x, j) => { X.push(x); y.push(e.y[j]); w.push(e.source === "dev" ? DEV_WEIGHT : 1); });
-    return fitLogReg(which === "xl" ? [...LEX_FEATURES] : [...ALL_FEATURES], X, y, w);
+    const groups = exs.filter((e) => e.ids.length).map((e) => ({ xs: e[which], y: e.y.indexOf(1), weight: e.source === "dev" ? DEV_WEIGHT : 1 }));
+    return fitGroupLogit(which === "xl" ? [...LEX_FEATURES] : [...ALL_FEATURES], groups);
   };
-  const scoreWith = (m: LogReg, e: Example, which: "xl" | "xf"): Scored[] => e.ids.map((id, j) => ({ id, p: predict(m, e[which][j]) })).sort((a, b) => b.p - a.p);
+  const scoreWith = (m: LogReg, e: Example, which: "xl" | "xf"): Scored[] => { const ps = predictGroup(m, e[which]); return e.ids.map((id, j) => ({ id, p: ps[j] })).sort((a, b) => b.p - a.p); };
 
   // Cross-validation: every example scored by models that never saw it.
   const cv = new Map<Example, { lex: Scored[]; full: Scored[] }>();

@@ -1,5 +1,5 @@
-// The decision, learned from evidence: a logistic regression gives, for each candidate entry, the
-// probability that it is what the question asks (fitted by cross-validation on leave-one-out
+// The decision, learned from evidence: a conditional logit gives, for each candidate entry, the
+// probability that it is what the question asks (and for "none of them") (fitted by cross-validation on leave-one-out
 // knowledge phrasings, out-of-scope phrasings and real users' questions; see
 // bench/train-decision.ts). The band then follows from those calibrated probabilities and stated
 // costs: a wrong answer costs `wrongCost` right answers, a clarification that holds the right
@@ -50,6 +50,62 @@ export function fitLogReg(features: string[], X: number[][], y: number[], weight
       for (let j = 0; j < d; j++) g[j] += e * zi[j];
       g[d] += e;
     }
+    for (let j = 0; j < d; j++) g[j] += l2 * w[j];
+    for (let j = 0; j <= d; j++) {
+      m[j] = 0.9 * m[j] + 0.1 * g[j];
+      v[j] = 0.999 * v[j] + 0.001 * g[j] * g[j];
+      const step = (rate * (m[j] / (1 - 0.9 ** t))) / (Math.sqrt(v[j] / (1 - 0.999 ** t)) + 1e-8);
+      if (j < d) w[j] -= step; else b -= step;
+    }
+  }
+  return { features, mean, std, w, b };
+}
+
+/**
+ * Conditional logit over one question's candidates plus "none of them" (score 0): the
+ * probabilities of a question's candidates and of "none" sum to one, so a lone plausible entry
+ * is judged against the chance that the question is outside the knowledge, not in isolation.
+ */
+export function predictGroup(m: LogReg, xs: number[][]): number[] {
+  const z = xs.map((x) => {
+    let v = m.b;
+    for (let i = 0; i < x.length; i++) v += m.w[i] * ((x[i] - m.mean[i]) / m.std[i]);
+    return v;
+  });
+  const mx = Math.max(0, ...z);
+  const e = z.map((v) => Math.exp(v - mx));
+  const total = Math.exp(-mx) + e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}
+
+/** Fits the conditional logit: groups of candidate rows, `y` the index of the right one or -1 for none. */
+export function fitGroupLogit(features: string[], groups: { xs: number[][]; y: number; weight: number }[], opts: { l2?: number; iters?: number; lr?: number } = {}): LogReg {
+  const d = features.length;
+  const l2 = opts.l2 ?? 1e-3, iters = opts.iters ?? 500, rate = opts.lr ?? 0.05;
+  const all = groups.flatMap((g) => g.xs);
+  const n = all.length || 1;
+  const mean = new Array(d).fill(0), std = new Array(d).fill(0);
+  for (const x of all) for (let j = 0; j < d; j++) mean[j] += x[j] / n;
+  for (const x of all) for (let j = 0; j < d; j++) std[j] += (x[j] - mean[j]) ** 2 / n;
+  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) || 1;
+  const Z = groups.map((g) => g.xs.map((x) => x.map((v, j) => (v - mean[j]) / std[j])));
+  const W = groups.reduce((a, g) => a + g.weight, 0);
+  const w = new Array(d).fill(0);
+  let b = 0;
+  const m = new Array(d + 1).fill(0), v = new Array(d + 1).fill(0);
+  for (let t = 1; t <= iters; t++) {
+    const g = new Array(d + 1).fill(0);
+    groups.forEach((grp, gi) => {
+      const zs = Z[gi].map((zi) => { let s = b; for (let j = 0; j < d; j++) s += w[j] * zi[j]; return s; });
+      const mx = Math.max(0, ...zs);
+      const es = zs.map((s) => Math.exp(s - mx));
+      const tot = Math.exp(-mx) + es.reduce((a, c) => a + c, 0);
+      Z[gi].forEach((zi, k) => {
+        const e = (es[k] / tot - (grp.y === k ? 1 : 0)) * grp.weight / W;
+        for (let j = 0; j < d; j++) g[j] += e * zi[j];
+        g[d] += e;
+      });
+    });
     for (let j = 0; j < d; j++) g[j] += l2 * w[j];
     for (let j = 0; j <= d; j++) {
       m[j] = 0.9 * m[j] + 0.1 * g[j];

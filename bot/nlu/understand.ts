@@ -9,7 +9,7 @@ import { OOS_PREFIX, type Matcher, type MatchResult } from "./matcher.ts";
 import { detectAct, applyAct, type Act } from "./act.ts";
 import { questionFocus } from "./focus.ts";
 import { candidateIds, features, lexicalEvidence, type Evidence } from "./features.ts";
-import { decideBand, predict, type DecisionModel, type Scored } from "./decide.ts";
+import { decideBand, predictGroup, type DecisionModel, type Scored } from "./decide.ts";
 import { SemanticIndex, loadEmbedder, type Embedder } from "./semantic.ts";
 
 export const DECISION_MODEL_PATH = fileURLToPath(new URL("../../models/decision.json", import.meta.url));
@@ -114,7 +114,9 @@ export class Understander {
 
   private score(ev: Evidence, which: "lexical" | "full"): Scored[] {
     const m = which === "full" ? this.model!.full : this.model!.lexical;
-    return features(ev, candidateIds(ev), this.variantIds).map((c) => ({ id: c.id, p: predict(m, c.x) })).sort((a, b) => b.p - a.p);
+    const fs = features(ev, candidateIds(ev), this.variantIds);
+    const ps = predictGroup(m, fs.map((c) => c.x));
+    return fs.map((c, i) => ({ id: c.id, p: ps[i] })).sort((a, b) => b.p - a.p);
   }
 
   private conclude(text: string, base: MatchResult, ev: Evidence, path: "lexical" | "semantic"): Understanding {
