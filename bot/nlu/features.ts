@@ -19,12 +19,44 @@ export interface Evidence {
   placeNamed: boolean;
   /** Lexical top entry of each clause of a message with several. */
   clauseTops: string[];
+  /** Kinds of fact the question asks for (fee, deadline, count, contact, duration, app). */
+  asks: string[];
+}
+
+// A near-miss question asks for a fact the seeds never give (a fee, a deadline, a count, a phone
+// number): the neighbouring entry's answer does not contain that kind of fact, which is the signal.
+const ASKS: Record<string, [RegExp, RegExp]> = {
+  fee: [/(多少钱|收费|收不收费|费用|要钱|交钱|缴费|免费|价格|how much|cost|\bfee)/i, /(元|费用|收费|免费)/],
+  deadline: [/(截止|最晚|期限|几月几号|哪天|哪一天|几号之前|deadline|几点到几点|什么时间段|什么时候开始)/i, /(\d+月|\d+日|截止|期限|之前)/],
+  count: [/(几次|几个|多少个|多少次|最多|上限|几门|几篇|多少人)/, /(\d|[一二两三四五六七八九十]+(?:个|次|名|门|位))/],
+  contact: [/(电话|热线|联系方式|地址|在哪办公|办公地点|phone|address)/i, /(电话|\d{3,4}-\d{7,8}|@|地址)/],
+  duration: [/(几天|多久|多长时间|几分钟|有效期|几个工作日)/, /(\d+(?:天|分钟|小时|个?工作日)|工作日|多久|时间)/],
+  app: [/(app|手机版|客户端|小程序|苹果手机|安卓)/i, /(app|手机|客户端|小程序)/i],
+};
+
+export function asksFor(text: string): string[] {
+  const t = text.normalize("NFKC");
+  return Object.entries(ASKS).filter(([, [ask]]) => ask.test(t)).map(([k]) => k);
+}
+
+/** The kinds of fact an answer text contains. */
+export function answerCovers(answer: string): Set<string> {
+  return new Set(Object.entries(ASKS).filter(([, [, has]]) => has.test(answer)).map(([k]) => k));
+}
+
+/** What the features need to know about the knowledge. */
+export interface FeatureContext { variantIds: Set<string>; covers: Map<string, Set<string>> }
+
+export function featureContext(entries: { id: string; answer: string; variants?: Record<string, string | undefined> }[]): FeatureContext {
+  const variantIds = new Set(entries.filter((e) => e.variants && Object.keys(e.variants).length).map((e) => e.id));
+  const covers = new Map(entries.map((e) => [e.id, answerCovers([e.answer, ...Object.values(e.variants ?? {})].join("\n"))]));
+  return { variantIds, covers };
 }
 
 export const LEX_FEATURES = [
   "lex", "bm25", "char", "profile", "answer", "message", "lexGap", "isLexTop", "lexMargin", "lexRank",
   "info", "tokens", "chars", "oosLex", "oosLexGap", "actDoAction", "actHowAction", "actNoneAction", "actDoPaired",
-  "placeVariant", "clauseVote", "focusLex", "focusGap", "smalltalk",
+  "placeVariant", "clauseVote", "focusLex", "focusGap", "smalltalk", "asksUncovered", "asksAny",
 ] as const;
 export const SEM_FEATURES = ["sem", "sem2", "semGap", "isSemTop", "semMargin", "semRank", "agree", "oosSem", "oosSemGap", "semXlex"] as const;
 export const ALL_FEATURES = [...LEX_FEATURES, ...SEM_FEATURES] as const;
@@ -48,7 +80,8 @@ export function candidateIds(ev: Evidence, k = 4): string[] {
   return [...ids];
 }
 
-export function features(ev: Evidence, ids: string[], variantIds: Set<string>): CandidateFeatures[] {
+export function features(ev: Evidence, ids: string[], ctx: FeatureContext): CandidateFeatures[] {
+  const variantIds = ctx.variantIds;
   const inScope = ev.lex.filter((c) => !c.id.startsWith(OOS_PREFIX));
   const byId = new Map(inScope.map((c) => [c.id, c]));
   const lexRank = new Map(inScope.map((c, i) => [c.id, i]));
@@ -85,6 +118,8 @@ export function features(ev: Evidence, ids: string[], variantIds: Set<string>): 
       clauseVote: clauses ? ev.clauseTops.filter((t) => t === id).length / clauses : 0,
       focusLex: focusIn ? (focusById.get(id) ?? 0) : lex, focusGap: focusIn ? focusTop - (focusById.get(id) ?? 0) : lexTop - lex,
       smalltalk: id.startsWith("smalltalk.") || id === "handoff.human" ? 1 : 0,
+      asksUncovered: ev.asks.filter((k) => !ctx.covers.get(id)?.has(k)).length,
+      asksAny: ev.asks.length ? 1 : 0,
     };
     if (ev.sem) {
       const s = ev.sem.get(id);
@@ -119,6 +154,6 @@ export function lexicalEvidence(matcher: Matcher, text: string, act: Act, focus:
   const focusLex = focus ? matcher.score(focus, exclude).candidates : undefined;
   return {
     lex: s.candidates, focusLex, info: Number.isFinite(s.info) ? s.info : 0, tokens: s.tokens.length, chars: [...text].length,
-    act, placeNamed, clauseTops,
+    act, placeNamed, clauseTops, asks: asksFor(focus ?? text),
   };
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { OOS_PREFIX, type Matcher, type MatchResult } from "./matcher.ts";
 import { detectAct, applyAct, type Act } from "./act.ts";
 import { questionFocus } from "./focus.ts";
-import { candidateIds, features, lexicalEvidence, type Evidence } from "./features.ts";
+import { candidateIds, featureContext, features, lexicalEvidence, type Evidence, type FeatureContext } from "./features.ts";
 import { decideBand, predictGroup, type DecisionModel, type Scored } from "./decide.ts";
 import { SemanticIndex, loadEmbedder, type Embedder } from "./semantic.ts";
 
@@ -46,7 +46,7 @@ export async function gatherEvidence(matcher: Matcher, index: SemanticIndex | un
 export class Understander {
   private semantic?: Promise<SemanticIndex | undefined>;
   private index?: SemanticIndex;
-  readonly variantIds: Set<string>;
+  readonly ctx: FeatureContext;
 
   constructor(
     readonly matcher: Matcher,
@@ -54,7 +54,7 @@ export class Understander {
     private readonly loadModel: () => Promise<Embedder> = () => loadEmbedder(),
     private readonly log: (line: string) => void = (l) => console.error(l),
   ) {
-    this.variantIds = new Set(matcher.knowledge.entries.filter((e) => e.variants && Object.keys(e.variants).length).map((e) => e.id));
+    this.ctx = featureContext(matcher.knowledge.entries);
   }
 
   /** Starts loading the semantic model and phrasing vectors; resolves true when ready (false if it cannot load). */
@@ -114,7 +114,7 @@ export class Understander {
 
   private score(ev: Evidence, which: "lexical" | "full"): Scored[] {
     const m = which === "full" ? this.model!.full : this.model!.lexical;
-    const fs = features(ev, candidateIds(ev), this.variantIds);
+    const fs = features(ev, candidateIds(ev), this.ctx);
     const ps = predictGroup(m, fs.map((c) => c.x));
     return fs.map((c, i) => ({ id: c.id, p: ps[i] })).sort((a, b) => b.p - a.p);
   }
