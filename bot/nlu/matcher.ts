@@ -244,7 +244,21 @@ export class Matcher {
     return n;
   }
 
+  // The last texts scored: understanding scores the message, its clauses and its focus again
+  // right after match() did, so they are kept (copies are handed out: match() adjusts scores).
+  private scoreMemo = new Map<string, { candidates: Candidate[]; normalized: string; tokens: string[]; info: number }>();
+
   score(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[]; info: number } {
+    if (exclude) return this.scoreFresh(text, exclude);
+    let r = this.scoreMemo.get(text);
+    if (r) this.scoreMemo.delete(text);
+    else r = this.scoreFresh(text);
+    this.scoreMemo.set(text, r);
+    if (this.scoreMemo.size > 32) this.scoreMemo.delete(this.scoreMemo.keys().next().value!);
+    return { ...r, candidates: r.candidates.map((c) => ({ ...c })), tokens: [...r.tokens] };
+  }
+
+  private scoreFresh(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[]; info: number } {
     const normalized = this.topicText(text);
     // Nothing but a place name (or nothing at all): no topic to score.
     // Nothing but a number ("9", a year, an ID number) has no topic either.
