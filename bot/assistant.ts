@@ -32,6 +32,8 @@ export interface AssistantOptions {
   platform?: PlatformAdapter;
   clock?: Clock;
   matcher?: Matcher;
+  /** false: lexical evidence only (the semantic model is never loaded). */
+  semantic?: boolean;
   tickets?: Tickets;
   notices?: Notices;
   onTurn?: TurnListener;
@@ -54,7 +56,7 @@ export function createAssistant(opts: AssistantOptions = {}): Assistant {
     ? { conversations: opts.conversations, conversationLog: opts.conversationLog }
     : createStores(opts.dataDir, clock, opts.log);
   return new Assistant({
-    understanding: new UnderstandingRef(opts.matcher ?? sharedMatcher()),
+    understanding: new UnderstandingRef(opts.matcher ?? sharedMatcher(), { semantic: opts.semantic }),
     conversations: stores.conversations,
     log: stores.conversationLog,
     flows: ALL_FLOWS,

@@ -35,7 +35,10 @@ export interface Turn {
 }
 
 export interface RouteDeps {
+  /** Entries, places and the normaliser. */
   matcher: () => Matcher;
+  /** What a new question asks (answer, clarify or decline), with all the evidence. */
+  understand: (text: string) => Promise<MatchResult>;
   runner: FlowRunner;
   conversations: Conversations;
   tickets?: Tickets;
@@ -70,7 +73,7 @@ export class Router {
     const c = t.session.continuation;
     if (!c || t.isGroup) return null;
     delete t.session.continuation;
-    if (this.d.now() - c.at > IDLE_MS || (await this.m.match(t.text)).band === "answer") return null;
+    if (this.d.now() - c.at > IDLE_MS || (await this.d.understand(t.text)).band === "answer") return null;
     const first = await this.understand(t, c.text);
     // A number sent along is the continued question's first answer.
     if (!/\d{6,}/.test(t.text.replace(/\s+/g, "")) || !t.session.flow) return first;
@@ -98,7 +101,7 @@ export class Router {
     const done = await this.d.runner.step(session, flow, { kind: "text", text: t.text, choiceIndex }, t.isGroup);
     if (done) return this.fromFlow(t, done);
     // Not an answer to the flow's question: maybe a new question.
-    const m = await this.m.match(t.text);
+    const m = await this.d.understand(t.text);
     if (m.band === "answer" || m.outOfScope || (m.band === "clarify" && [...t.text].length > 6)) {
       session.flow = null;
       this.d.runner.forget(t.key);
@@ -119,10 +122,10 @@ export class Router {
   private async understand(t: Turn, said: string): Promise<Outcome> {
     const loginError = t.inbound.page?.loginError;
     let text = said;
-    if (loginError && !t.inbound.choice && (await isGenericLoginQuestion(this.m, said))) text = loginErrorQuestion(loginError);
+    if (loginError && !t.inbound.choice && (await isGenericLoginQuestion({ match: this.d.understand }, said))) text = loginErrorQuestion(loginError);
     const id = findIdNumber(text);
     if (id && text.replace(/[\s\dXx*-]/g, "").length <= 4) return this.offerActions(t);
-    return this.handleMatch(t, text, await this.m.match(text));
+    return this.handleMatch(t, text, await this.d.understand(text));
   }
 
   /** A bare ID number: the person wants something done with it; offer the acting flows. */

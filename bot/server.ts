@@ -279,6 +279,8 @@ export async function serve(config: Config): Promise<BuiltServer> {
     log,
   });
   await built.app.listen({ port: config.port, host: config.host });
+  // The semantic model loads in the background: /healthz is green on the lexical understanding.
+  void built.assistant.understanding.warm();
   const addr = built.app.server.address() as AddressInfo;
   const host = config.host;
   log(`helpdesk listening on http://${host.includes(":") ? `[${host}]` : host}:${addr.port} (data: ${config.dataDir}; rate limit: ${config.rateLimit || "off"}/min; Bot Framework: ${bf.appId ? "authenticated" : "open, loopback service URLs only"}; WeChat: ${built.wechat ? "on" : "off"}${config.now === undefined ? "" : `; now: ${new Date(clock.now()).toISOString()} (HELPDESK_NOW)`})`);

@@ -12,7 +12,8 @@
 //   9. the session, saved once.
 import type { Inbound, Reply, TurnResult } from "./message.ts";
 import type { ConversationLog, NewEvent, Notices, PlatformAdapter, Tickets, TurnListener, Clock } from "./ports.ts";
-import type { Matcher } from "./nlu/matcher.ts";
+import type { Matcher, MatchResult } from "./nlu/matcher.ts";
+import { Understander } from "./nlu/understand.ts";
 import { Conversations } from "./conversations.ts";
 import { FlowRunner, type AnyFlow } from "./flow-runner.ts";
 import { Router, type Outcome, type Turn } from "./route.ts";
@@ -23,11 +24,24 @@ import { encodeKey } from "./conversation-key.ts";
 import { maskPersonal } from "./mask.ts";
 import { W } from "./wording.ts";
 
-/** The understanding the core asks, swapped as a whole when the knowledge changes. */
+/**
+ * The understanding the core asks: the matcher (entries, places, normaliser) and the decision
+ * over all the evidence (bot/nlu/understand.ts), swapped as a whole when the knowledge changes.
+ */
 export class UnderstandingRef {
-  constructor(public current: Matcher) {}
+  private understander: Understander;
+  constructor(public current: Matcher, opts: { semantic?: boolean } = {}) {
+    this.semantic = opts.semantic ?? true;
+    this.understander = new Understander(current);
+  }
+  /** false: lexical evidence only (the semantic model is never loaded). */
+  readonly semantic: boolean;
   /** Turns already running keep the matcher they started with. */
-  replace(m: Matcher): void { this.current = m; }
+  replace(m: Matcher): void { this.current = m; this.understander = new Understander(m); }
+  /** What a new question asks, decided with all the evidence. */
+  understand(text: string): Promise<MatchResult> { return this.understander.understand(text, { semantic: this.semantic }); }
+  /** Loads the semantic model in the background (the server calls it once listening). */
+  warm(): Promise<boolean> { return this.semantic ? this.understander.warm() : Promise.resolve(false); }
 }
 
 export interface AssistantDeps {
@@ -56,7 +70,10 @@ export class Assistant {
     this.log = deps.log;
     const matcher = () => deps.understanding.current;
     this.runner = new FlowRunner(deps.flows, { matcher, clock: deps.clock, platform: deps.platform, log: deps.logLine });
-    this.router = new Router({ matcher, runner: this.runner, conversations: deps.conversations, tickets: deps.tickets, now: () => deps.clock.now() });
+    this.router = new Router({
+      matcher, understand: (text) => deps.understanding.understand(text),
+      runner: this.runner, conversations: deps.conversations, tickets: deps.tickets, now: () => deps.clock.now(),
+    });
   }
 
   get matcher(): Matcher { return this.deps.understanding.current; }

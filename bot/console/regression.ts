@@ -11,6 +11,9 @@ import type { Region } from "../message.ts";
 
 export type { Outcome };
 
+/** Texts compared as the loader compares phrasings: width, case and punctuation aside. */
+const textKey = (s: string) => s.normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "").toLowerCase();
+
 export interface RegressionLine { q: string; expect: string | null; region: Region | null; line: number }
 
 export function readRegression(file: string): { lines: RegressionLine[]; problems: string[] } {
@@ -63,11 +66,17 @@ export async function looOutcomes(knowledge: Knowledge, matcher: Matcher): Promi
   return out;
 }
 
-/** Each regression question in a fresh conversation of an assistant with no listeners attached. */
+/** Each regression question in a fresh conversation of an assistant with no listeners attached, understood as the live one understands. */
 export async function regressionOutcomes(lines: RegressionLine[], matcher: Matcher): Promise<FigureSet["regressionItems"]> {
   const assistant = createAssistant({ matcher }); // in-memory sessions and log, no onTurn, no tickets
+  // Which entry lists each text as a phrasing: a regression question written into another entry
+  // is wrong knowledge, whichever way the decision happens to go.
+  const listedBy = new Map<string, string>();
+  for (const e of matcher.knowledge.entries) for (const p of e.phrasings) listedBy.set(textKey(p), e.id);
   const out: FigureSet["regressionItems"] = [];
   for (const [i, line] of lines.entries()) {
+    const listed = listedBy.get(textKey(line.q));
+    if (listed && listed !== line.expect) { out.push({ line, outcome: "wrong", got: listed }); continue; }
     const r = await assistant.handle({ key: { channel: "eval", conversationId: `regression-${i}`, userId: "regression" }, text: line.q, region: line.region });
     let outcome: Outcome;
     if (line.expect === null) outcome = r.topic === null ? (r.offered.length ? "clarified" : "right") : "wrong";

@@ -235,6 +235,13 @@ export class Matcher {
     return best ? { region: best.region, name: best.name } : undefined;
   }
 
+  /** The text with every place name taken out (the region is handled apart from the topic). */
+  withoutPlaces(text: string): string {
+    let out = text;
+    for (const p of this.places) if (out.includes(p.name)) out = out.split(p.name).join(" ");
+    return out.replace(/\s+/g, " ").trim() || text;
+  }
+
   /** Scores every entry (and out-of-scope group) for a question. */
   /** Normalised text without place names: the region is handled apart from the topic. */
   private topicText(text: string): string {

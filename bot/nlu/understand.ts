@@ -39,7 +39,7 @@ type Exclude = { id: string; phrasingIndex: number };
 export async function gatherEvidence(matcher: Matcher, index: SemanticIndex | undefined, text: string, exclude?: Exclude, semExclude?: (key: string, i?: number) => boolean): Promise<Evidence> {
   const focus = questionFocus(text);
   const ev: Evidence = lexicalEvidence(matcher, text, detectAct(text), focus, exclude);
-  if (index) ev.sem = index.scores(await index.vector(focus ?? text), semExclude ?? (exclude ? (k, i) => k === exclude.id && i === exclude.phrasingIndex : undefined));
+  if (index) ev.sem = index.scores(await index.vector(matcher.withoutPlaces(focus ?? text)), semExclude ?? (exclude ? (k, i) => k === exclude.id && i === exclude.phrasingIndex : undefined));
   return ev;
 }
 
@@ -94,7 +94,8 @@ export class Understander {
     if (pre.done || opts.semantic === false || !this.model) return pre.done ? pre.result : this.conclude(text, base, pre.ev, "lexical");
     const index = (await this.warm()) ? this.index : undefined;
     if (!index) return this.conclude(text, base, pre.ev, "lexical");
-    const ev: Evidence = { ...pre.ev, sem: index.scores(await index.vector(pre.focus ?? text)) };
+    // Place names set the region, not the topic: meaning is read without them, as the lexical side does.
+    const ev: Evidence = { ...pre.ev, sem: index.scores(await index.vector(this.matcher.withoutPlaces(pre.focus ?? text))) };
     return this.conclude(text, base, ev, "semantic");
   }
 
