@@ -18,10 +18,12 @@ function regionArg(): Region | null {
   if (r !== "zaozhuang" && r !== "taian") { console.error(`--region must be zaozhuang or taian, not ${r}`); process.exit(2); }
   return r;
 }
-function readJsonl(file: string): { line: number; value: any }[] {
+/** One JSON object per line; fields are read defensively by each command. */
+type Row = Record<string, unknown>;
+function readJsonl(file: string): { line: number; value: Row }[] {
   let text: string;
   try { text = readFileSync(file, "utf8"); } catch (e) { console.error(`cannot read ${file}: ${(e as Error).message}`); process.exit(2); }
-  const out: { line: number; value: any }[] = [];
+  const out: { line: number; value: Row }[] = [];
   text.split("\n").forEach((l, i) => {
     if (!l.trim()) return;
     try { out.push({ line: i + 1, value: JSON.parse(l) }); } catch { console.error(`${file}:${i + 1}: not valid JSON`); process.exit(2); }

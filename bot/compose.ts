@@ -20,20 +20,21 @@ export interface Composed {
 export function composeAnswer(entry: LoadedEntry, ctx: RegionContext): Composed {
   const v = entry.variants ?? {};
   const cities = (Object.keys(v) as Region[]).filter((r) => v[r]);
+  const variant = (r: Region) => (v[r] ?? "").trim();
   const parts = [entry.answer.trim()];
   if (!cities.length) return { text: parts.join("\n\n"), asksCity: false };
 
-  const labelled = (r: Region) => `${W.oneEditionLabel(CITY_NAME[r])}\n${v[r]!.trim()}`;
+  const labelled = (r: Region) => `${W.oneEditionLabel(CITY_NAME[r])}\n${variant(r)}`;
   if (cities.length === 1) {
     // Content of one edition only: everyone gets it, labelled with its source for other cities.
     const only = cities[0];
-    if (ctx.region === only) parts.push(`${W.cityLabel(CITY_NAME[only])}\n${v[only]!.trim()}`);
+    if (ctx.region === only) parts.push(`${W.cityLabel(CITY_NAME[only])}\n${variant(only)}`);
     else parts.push(labelled(only), W.oneEditionNote(CITY_NAME[only]));
     if (ctx.otherCity) parts.push(W.otherCityNote(ctx.otherCity));
     return { text: parts.join("\n\n"), asksCity: false };
   }
   if (ctx.region) {
-    parts.push(`${W.cityLabel(CITY_NAME[ctx.region])}\n${v[ctx.region]!.trim()}`);
+    parts.push(`${W.cityLabel(CITY_NAME[ctx.region])}\n${variant(ctx.region)}`);
     return { text: parts.join("\n\n"), asksCity: false };
   }
   if (ctx.otherCity) {

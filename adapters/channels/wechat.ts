@@ -223,7 +223,7 @@ export class WechatChannel implements Deliverer {
 
   private schedule(): void {
     if (this.queue.length && !this.stopped && !this.timer) {
-      const waits = [this.global.waitMs(), ...this.queue.filter((o) => o.target.roomId).map((o) => this.roomBucket(o.target.roomId!).waitMs())];
+      const waits = [this.global.waitMs(), ...this.queue.flatMap((o) => (o.target.roomId ? [this.roomBucket(o.target.roomId).waitMs()] : []))];
       const wait = Math.min(Math.max(50, Math.max(this.global.waitMs(), Math.min(...waits))), 1000);
       this.timer = setTimeout(() => { this.timer = undefined; void this.pump(); }, wait);
       this.timer.unref();

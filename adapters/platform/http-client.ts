@@ -109,6 +109,12 @@ const ErrorS = z.looseObject({ error: z.string(), message: z.string().optional()
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A response that must carry data (only lookups may answer "not found"). */
+function must<T>(v: T | null): T {
+  if (v === null) throw new PlatformError("unavailable", "the platform answered without data");
+  return v;
+}
+
 export class HttpPlatform implements PlatformAdapter {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
@@ -231,25 +237,25 @@ export class HttpPlatform implements PlatformAdapter {
     if (opts.role) q.set("role", opts.role);
     if (opts.limit) q.set("limit", String(opts.limit));
     const r = await this.request<{ units: UnitRef[] }>(UnitsS, "GET", `/units?${q}`);
-    return r!.units;
+    return must(r).units;
   }
 
   async sendCode(idNumber: string, purpose: "withdraw" | "transfer"): Promise<{ maskedPhone: string }> {
     const id = this.checkId(idNumber);
     const r = await this.request<{ maskedPhone: string }>(CodeS, "POST", "/codes", { body: { idNumber: id, purpose } });
-    return { maskedPhone: r!.maskedPhone };
+    return { maskedPhone: must(r).maskedPhone };
   }
 
   async withdrawRegistration(idNumber: string, code: string, idempotencyKey: string): Promise<RegistrationInfo> {
     const id = this.checkId(idNumber);
     if (!idempotencyKey) throw new PlatformError("bad_request", "an idempotency key is required");
-    return (await this.request<RegistrationInfo>(RegistrationS, "POST", "/withdrawals", { body: { idNumber: id, code: String(code ?? "") }, key: idempotencyKey }))!;
+    return must(await this.request<RegistrationInfo>(RegistrationS, "POST", "/withdrawals", { body: { idNumber: id, code: String(code ?? "") }, key: idempotencyKey }));
   }
 
   async startTransfer(idNumber: string, toUnitId: string, code: string, idempotencyKey: string): Promise<TransferInfo> {
     const id = this.checkId(idNumber);
     if (!idempotencyKey) throw new PlatformError("bad_request", "an idempotency key is required");
-    return (await this.request<TransferInfo>(TransferS, "POST", "/transfers", { body: { idNumber: id, toUnitId, code: String(code ?? "") }, key: idempotencyKey }))!;
+    return must(await this.request<TransferInfo>(TransferS, "POST", "/transfers", { body: { idNumber: id, toUnitId, code: String(code ?? "") }, key: idempotencyKey }));
   }
 
   async getTransfer(idNumber: string): Promise<TransferInfo | null> {

@@ -128,7 +128,7 @@ function normUnit(s: string): string {
   return s
     .normalize("NFKC")
     .toLowerCase()
-    .replace(/[\s·•・.,，。、()（）\[\]【】\-—_'"“”‘’]/g, "");
+    .replace(/[\s·•・.,，。、()（）[\]【】\-—_'"“”‘’]/g, "");
 }
 function isSubsequence(q: string, s: string): boolean {
   let i = 0;
@@ -193,7 +193,8 @@ export class SandboxPlatform implements PlatformAdapter {
   private async ready(): Promise<Store> {
     if (this.closed) throw new PlatformError("unavailable", "sandbox platform closed");
     await this.open();
-    return this.store!;
+    if (!this.store) throw new PlatformError("unavailable", "sandbox platform not open");
+    return this.store;
   }
 
   private async read<T>(fn: (d: SandboxData) => T): Promise<T> {
@@ -282,6 +283,8 @@ export class SandboxPlatform implements PlatformAdapter {
   }
 
   private regInfo(d: SandboxData, r: RegistrationRecord): RegistrationInfo {
+    // A registration is only ever written together with its person (register()).
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
     const p = this.person(d, r.idNumber)!;
     const info: RegistrationInfo = {
       idNumber: r.idNumber,
@@ -338,7 +341,7 @@ export class SandboxPlatform implements PlatformAdapter {
     for (const r of this.regsOf(d, id)) if (r.state !== "withdrawn" && !roleStates[r.role]) roleStates[r.role] = r.state;
     const roles = (["professional", "employer", "supervisor", "hrss"] as Role[]).filter((r) => roleStates[r]);
     if (!roles.length) return null;
-    const states = roles.map((r) => roleStates[r]!);
+    const states = roles.flatMap((r) => roleStates[r] ?? []);
     const state: RegistrationState = states.includes("approved") ? "approved" : states.includes("pending") ? "pending" : "rejected";
     return { idNumber: id, roles, state, roleStates };
   }
@@ -367,7 +370,7 @@ export class SandboxPlatform implements PlatformAdapter {
       for (const r of fuse.search(q)) better(r.item.u.id, 0.3 + 0.7 * (r.score ?? 1));
       return cands
         .filter(({ u }) => score.has(u.id))
-        .sort((a, b) => score.get(a.u.id)! - score.get(b.u.id)! || a.n.length - b.n.length || a.u.id.localeCompare(b.u.id))
+        .sort((a, b) => (score.get(a.u.id) ?? 1) - (score.get(b.u.id) ?? 1) || a.n.length - b.n.length || a.u.id.localeCompare(b.u.id))
         .slice(0, limit)
         .map(({ u }) => this.unitRef(d, u.id));
     });
@@ -554,7 +557,8 @@ export class SandboxPlatform implements PlatformAdapter {
         reviewerId = superior.id;
       }
       if (!existing) {
-        const city = input.city ?? this.unit(d, unitId)!.city;
+        const city = input.city ?? this.unit(d, unitId)?.city;
+        if (!city) fail("bad_request", "city required");
         const p: PersonRecord = { idNumber: id, idType, name, phone: input.phone, city };
         if (input.district) p.district = input.district;
         d.people.push(p);

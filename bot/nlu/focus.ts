@@ -14,7 +14,7 @@ export function questionFocus(text: string): string | undefined {
   if ([...t].length < LONG) return undefined;
   // The last explicit "I want to ask" marker: what follows is the question.
   let at = -1, len = 0;
-  for (const m of t.matchAll(ASK)) { at = m.index!; len = m[0].length; }
+  for (const m of t.matchAll(ASK)) { at = m.index ?? -1; len = m[0].length; }
   if (at >= 0) {
     const rest = t.slice(at + len).trim();
     if ([...rest].length >= 4) return cap(rest);

@@ -261,7 +261,8 @@ export class Matcher {
     if (r) this.scoreMemo.delete(text);
     else r = this.scoreFresh(text);
     this.scoreMemo.set(text, r);
-    if (this.scoreMemo.size > 32) this.scoreMemo.delete(this.scoreMemo.keys().next().value!);
+    const oldest = this.scoreMemo.keys().next().value;
+    if (this.scoreMemo.size > 32 && oldest !== undefined) this.scoreMemo.delete(oldest);
     return { ...r, candidates: r.candidates.map((c) => ({ ...c })), tokens: [...r.tokens] };
   }
 

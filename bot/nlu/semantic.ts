@@ -134,7 +134,11 @@ export async function embedAll(embedder: Embedder, cache: VectorCache, texts: st
     missing.forEach((t, i) => cache.set(t, vs[i]));
     cache.save();
   }
-  return texts.map((t) => cache.get(t)!);
+  return texts.map((t) => {
+    const v = cache.get(t);
+    if (!v) throw new Error("semantic: a text was not embedded");
+    return v;
+  });
 }
 
 interface IndexedText { key: string; phrasingIndex?: number; vec: Float32Array }

@@ -114,10 +114,17 @@ export class Understander {
   }
 
   private score(ev: Evidence, which: "lexical" | "full"): Scored[] {
-    const m = which === "full" ? this.model!.full : this.model!.lexical;
+    const model = this.mustModel();
+    const m = which === "full" ? model.full : model.lexical;
     const fs = features(ev, candidateIds(ev), this.ctx);
     const ps = predictGroup(m, fs.map((c) => c.x));
     return fs.map((c, i) => ({ id: c.id, p: ps[i] })).sort((a, b) => b.p - a.p);
+  }
+
+  /** Only called on paths that checked the model is there (preliminary returns early without it). */
+  private mustModel(): DecisionModel {
+    if (!this.model) throw new Error("understanding: no decision model");
+    return this.model;
   }
 
   private conclude(text: string, base: MatchResult, ev: Evidence, path: "lexical" | "semantic"): Understanding {
@@ -125,7 +132,7 @@ export class Understander {
   }
 
   private result(text: string, base: MatchResult, ev: Evidence, scored: Scored[], path: "lexical" | "semantic", focus?: string): Understanding {
-    const d = decideBand(scored, this.model!.costs);
+    const d = decideBand(scored, this.mustModel().costs);
     const id = d.id ? applyAct(d.id, ev.act, text) : null;
     const offered = [...new Set(d.offered.map((o) => applyAct(o, ev.act, text)))];
     const out: Understanding = {

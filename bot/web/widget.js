@@ -159,7 +159,7 @@
   root.appendChild(panel);
 
   /* ---------- rendering (textContent only) ---------- */
-  var URL_RE = /https?:\/\/[^\s<>"'“”‘’，。；;、（）()【】\[\]{}]+/g;
+  var URL_RE = /https?:\/\/[^\s<>"'“”‘’，。；;、（）()【】[\]{}]+/g;
 
   function appendLinkified(parent, text) {
     var last = 0;
@@ -449,7 +449,7 @@
     send({ text: t }, t);
   });
   input.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : sendBtn.click(); }
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); if (form.requestSubmit) form.requestSubmit(); else sendBtn.click(); }
   });
   function autosize() { input.style.height = "auto"; input.style.height = Math.min(input.scrollHeight + 2, 120) + "px"; }
   input.addEventListener("input", autosize);

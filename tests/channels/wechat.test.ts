@@ -1,7 +1,7 @@
 // WeChat through wechaty with wechaty-puppet-mock: private chats, groups (mention or prefix),
 // media, own and old messages, the allow-list, private continuation, delivery and the send rate.
 import { describe, it, expect, beforeEach, afterAll } from "vitest";
-import { WechatyBuilder, types } from "wechaty";
+import { types } from "wechaty";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
 import { ManualClock } from "../../bot/clock.ts";
 import type { TurnEvent } from "../../bot/ports.ts";
