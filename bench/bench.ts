@@ -45,4 +45,6 @@ export async function runBench(): Promise<void> {
   console.log(`knowledge + tokenizer load in process: ${loadMs.toFixed(0)} ms`);
   console.log(`process start to first answer (node bot/bin.js ask, tsx): median ${percentile(starts, 50).toFixed(0)} ms of ${starts.map((s) => s.toFixed(0)).join(", ")}`);
   console.log(`resident memory: ${(mem.rss / 1048576).toFixed(1)} MiB (heap used ${(mem.heapUsed / 1048576).toFixed(1)} MiB)`);
+  // Understanding (the learned decision, with the semantic step when lexical evidence does not decide), in its own process.
+  execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "understand-bench.ts"), file], { stdio: "inherit", cwd: root });
 }
