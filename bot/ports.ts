@@ -75,6 +75,8 @@ export interface TurnEvent {
   outOfScope?: string;
   /** What the user typed was an answer inside a flow (a name, a number): not a question to learn from. */
   inFlow?: boolean;
+  /** How long the turn took, in milliseconds (for the metrics; not the clock's time). */
+  ms?: number;
 }
 export type TurnListener = (e: TurnEvent) => void;
 

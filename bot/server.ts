@@ -21,6 +21,7 @@ import { ConsoleService, type ConsoleOptions } from "./console/service.ts";
 import { consoleRoutes } from "./console/routes.ts";
 import { clockStartingAt, systemClock, type Clock } from "./clock.ts";
 import { maskPersonal } from "./mask.ts";
+import { Metrics } from "./metrics.ts";
 import { widgetWordingJson } from "./web/wording.ts";
 import type { PlatformAdapter } from "../adapters/platform/types.ts";
 import { WebChannel, BadRequest } from "../adapters/channels/web.ts";
@@ -42,6 +43,8 @@ const CHAT_BODY_LIMIT = 16 * 1024;
 
 export interface ServerOptions {
   dataDir: string;
+  /** A log line per request (method, route, status, time); `npm start` turns it on. */
+  requestLog?: boolean;
   platform?: PlatformAdapter;
   clock?: Clock;
   /** Requests per minute per client on /api/; 0 turns it off. */
@@ -79,6 +82,8 @@ function asset(name: string): string { return readFileSync(join(WEB, name), "utf
 
 export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   const log: LogFn = opts.log ?? (() => {});
+  const requestLog = opts.requestLog ?? false;
+  const metrics = new Metrics();
   const clock = opts.clock ?? systemClock;
   const dataDir = opts.dataDir;
   let ready = false;
@@ -108,6 +113,11 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).type("application/json; charset=utf-8").send({ error: "not found" }));
 
+  app.addHook("onResponse", async (req, reply) => {
+    metrics.request(req.method, req.routeOptions?.url ?? "unmatched", reply.statusCode);
+    // One line per request for the operator; never the body, never a query string (it may carry ids).
+    if (requestLog) log(`http ${req.method} ${req.routeOptions?.url ?? req.url.split("?")[0].slice(0, 80)} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms`);
+  });
   app.addHook("onSend", async (req, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "strict-origin-when-cross-origin");
@@ -144,7 +154,11 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     platform: opts.platform, logLine: log,
     tickets: consoleService?.queue ?? opts.tickets,
     notices: consoleService?.noticesFor,
-    onTurn: consoleService?.onTurn ?? opts.onTurn,
+    onTurn: (e) => {
+      metrics.turn(e);
+      if (e.ms !== undefined) metrics.turnTime(e.channel, e.ms / 1000);
+      (consoleService?.onTurn ?? opts.onTurn)?.(e);
+    },
   });
 
   // ---- web widget ----
@@ -179,6 +193,18 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     try { ok = ok && !!assistant.matcher; } catch { ok = false; }
     return reply.code(ok ? 200 : 503).type("application/json; charset=utf-8").send({ ok });
   });
+  // Alive: the process answers. Ready: knowledge loaded and the stores answer (a balancer sends turns only then).
+  app.get("/livez", async (_req, reply) => reply.type("application/json; charset=utf-8").send({ ok: true }));
+  app.get("/readyz", async (_req, reply) => {
+    const checks: Record<string, boolean> = { knowledge: ready && !!assistant.matcher, sessions: false, log: false };
+    await Promise.all([
+      assistant.conversations.store.read("cli:readyz:readyz").then(() => { checks.sessions = true; }, () => {}),
+      assistant.log.read("cli:readyz:readyz").then(() => { checks.log = true; }, () => {}),
+    ]);
+    const ok = Object.values(checks).every(Boolean);
+    return reply.code(ok ? 200 : 503).type("application/json; charset=utf-8").send({ ok, checks });
+  });
+  app.get("/metrics", async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 
   // ---- Bot Framework ----
   const botframework = new BotFrameworkChannel({ assistant, dataDir, env: opts.botFramework ?? {}, log });
@@ -277,6 +303,7 @@ export async function serve(config: Config): Promise<BuiltServer> {
     },
     console: { knowledgeDir: config.knowledgeDir, workingHours: config.hours, retentionDays: config.retentionDays },
     log,
+    requestLog: true,
   });
   await built.app.listen({ port: config.port, host: config.host });
   // The semantic model loads in the background: /healthz is green on the lexical understanding.

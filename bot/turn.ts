@@ -99,6 +99,7 @@ export class Assistant {
   }
 
   private async turnLocked(key: string, inbound: Inbound): Promise<TurnResult> {
+    const started = performance.now();
     const session = await this.conversations.load(key);
     if (inbound.region !== undefined && session.turns === 0) session.region = inbound.region;
     const text = (inbound.choice ?? inbound.text ?? "").trim();
@@ -116,6 +117,7 @@ export class Assistant {
       at: this.deps.clock.now(), sessionKey: key, channel: inbound.key.channel, region: session.region, text: maskPersonal(said),
       band: out.kind, topic: out.topic, offered: out.offered, ...(out.outOfScope ? { outOfScope: out.outOfScope } : {}),
       ...(out.kind === "flow" && !out.topic ? { inFlow: true } : {}),
+      ms: performance.now() - started,
     });
     await this.conversations.save(session);
     const { kind: _kind, outOfScope: _oos, ...result } = out;
