@@ -23,7 +23,7 @@ describe("npm start", () => {
     child.stdout.on("data", (d: Buffer) => { err += d.toString("utf8"); });
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     try {
-      const port = await waitFor(() => err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 30_000);
+      const port = await waitFor(() => err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 90_000);
       const base = `http://127.0.0.1:${port}`;
       const h = await getJson(`${base}/healthz`);
       expect(h.status).toBe(200);
@@ -39,7 +39,7 @@ describe("npm start", () => {
       expect(bf.status).toBe(403);
 
       child.kill("SIGTERM");
-      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))])).toBe(0);
+      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 60_000))])).toBe(0);
       expect(existsSync(join(dir, "data", "sessions"))).toBe(true);
       expect(readdirSync(join(dir, "data", "sessions")).filter((f) => f.endsWith(".json")).length).toBeGreaterThan(0);
       expect(err).toContain("SIGTERM");
@@ -64,7 +64,7 @@ describe("a crash mid-flow", () => {
       child.stderr.on("data", (d: Buffer) => { out += d.toString("utf8"); });
       child.stdout.on("data", (d: Buffer) => { out += d.toString("utf8"); });
       const exited = new Promise((r) => child.on("exit", r));
-      return { child, exited, port: () => waitFor(() => out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 30_000) };
+      return { child, exited, port: () => waitFor(() => out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 90_000) };
     };
     const first = start();
     try {
@@ -112,7 +112,7 @@ describe("npm start with a wrong configuration", () => {
     const started = Date.now();
     const p = run({ [name]: value });
     try {
-      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))]);
+      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 60_000))]);
       expect(code).not.toBe(0);
       expect(code).not.toBe("timeout");
       const lines = p.out().trim().split("\n");
@@ -131,11 +131,11 @@ describe("npm start with a wrong configuration", () => {
   it("warns about an unknown HELPDESK_* name and starts", async () => {
     const p = run({ HELPDESK_FOO: "1" });
     try {
-      const port = await waitFor(() => p.out().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 30_000);
+      const port = await waitFor(() => p.out().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 90_000);
       expect(p.out()).toMatch(/warning: HELPDESK_FOO: unknown variable/);
       expect((await getJson(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       p.child.kill("SIGTERM");
-      expect(await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 20_000))])).toBe(0);
+      expect(await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 60_000))])).toBe(0);
     } finally {
       if (p.child.exitCode === null) p.child.kill("SIGKILL");
       rmSync(p.dir, { recursive: true, force: true });
