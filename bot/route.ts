@@ -66,6 +66,8 @@ export function statusFlowOf(text: string): "transfer-status" | "withdraw-status
   return null;
 }
 const ID_DIGITS = /\d{15,17}[\dXx]/g;
+/** How sure an answer must be to be given while the user waits for a person. */
+const SURE_WHILE_WAITING = 0.6;
 const CONTINUE = /^(继续|接着|继续吧|好的?[,，]?继续|接着办|继续办理?)$/;
 
 const outcome = (kind: Outcome["kind"], replies: Reply[], session: Session, extra: Partial<Outcome> = {}): Outcome =>
@@ -85,6 +87,7 @@ export class Router {
     if (cont) return cont;
     const { session } = t;
     if (session.flow) return this.activeFlow(t);
+    if (session.handoff?.state === "waiting" && !session.choices) return this.whileWaiting(t, session.handoff.ticketId);
     if (session.choices) {
       const c = session.choices;
       session.choices = null; // whatever the answer, the offer is used up
@@ -307,6 +310,25 @@ export class Router {
     const privateKey = encodeKey({ channel: k.channel, conversationId: k.userId, userId: k.userId });
     const at = this.d.now();
     await this.d.conversations.withSession(privateKey, (s) => { s.continuation = { text: t.text, at }; });
+  }
+
+  /**
+   * Waiting for a person after 转人工: what the user writes is for the agent. The bot answers only
+   * what it is sure of (no "您是想问", no second offer of a person) and otherwise says the message
+   * is passed on.
+   */
+  private async whileWaiting(t: Turn, ticketId: string): Promise<Outcome> {
+    const status = statusFlowOf(t.text);
+    if (status) return this.startStatus(t, status);
+    // A description of the problem is for the agent; only a question is answered here.
+    const asks = /[?？吗呢]|怎么|如何|哪|什么|多久|能不能|可不可以|是否|为啥|为什么/.test(t.text);
+    const m = await this.d.understand(t.text);
+    if (asks && m.band === "answer" && m.id && !m.outOfScope && (m.confidence ?? 0) >= SURE_WHILE_WAITING && this.m.entry(m.id)?.kind !== "handoff") {
+      return this.answerTopic(t, m.id, { ...m, secondary: undefined });
+    }
+    if (this.d.tickets) await this.d.tickets.userMessage(ticketId, t.text);
+    const text = this.d.tickets ? W.handoffWaitingAck(ticketId) : W.handoffWaitingNoQueue;
+    return outcome("handoff", [{ text, topic: IDS.handoff }], t.session, { topic: IDS.handoff, flow: null });
   }
 
   /** Hands the conversation to a person; `before` are replies said first. */

@@ -429,3 +429,23 @@ describe("conversations that listen", () => {
     expect(text(r)).toContain("撤回已成功");
   });
 });
+
+describe("waiting for a person", () => {
+  it("after 转人工, what the user writes is passed on (no 您是想问, no second offer); a sure question is answered", async () => {
+    const passed: string[] = [];
+    const tickets = { open: async () => "T-1", userMessage: async (_id: string, t: string) => { passed.push(t); } };
+    const e = createAssistant({ dataDir: join(dir, "data-wait"), clock, tickets });
+    const t = (s: string) => e.handle({ key: { channel: "web", conversationId: "w", userId: "u" }, text: s });
+    expect((await t("转人工")).topic).toBe("handoff.human");
+    const r1 = await t("我上周注册的，一直没人审核，单位也联系不上");
+    expect(text(r1)).toContain("T-1");
+    expect(text(r1)).not.toContain("您是想问");
+    expect(text(r1)).not.toContain("转人工");
+    expect(r1.topic).toBe("handoff.human");
+    expect(r1.flow).toBeNull();
+    expect(passed).toEqual(["我上周注册的，一直没人审核，单位也联系不上"]);
+    const r2 = await t("注册完在哪学习");
+    expect(r2.topic).toBe("hours.where-to-study");
+    await e.close();
+  });
+});
