@@ -58,19 +58,36 @@ async function main(): Promise<number> {
     case "chat": {
       const { createAssistant } = await import("./assistant.ts");
       const { W } = await import("./wording.ts");
+      const { openSandbox } = await import("./platform.ts");
+      const { IDS } = await import("../knowledge/ids.ts");
       const replyText = await rendered();
-      const assistant = createAssistant({ dataDir: flag("data") });
+      // The acting flows need a platform: the sandbox, in the data folder when one is given (its
+      // state then lasts between chats), else in a temporary one. Codes are random (read them in
+      // the sandbox's outbox.jsonl) unless HELPDESK_SANDBOX_FIXED_CODE=1 makes them 000000.
+      const dataDir = flag("data");
+      const tmp = dataDir ? null : mkdtempSync(join(tmpdir(), "helpdesk-chat-"));
+      const sandboxDir = join(dataDir ?? tmp ?? "", "sandbox");
+      const platform = await openSandbox(sandboxDir, { fixedCode: process.env.HELPDESK_SANDBOX_FIXED_CODE === "1" });
+      const assistant = createAssistant({ dataDir, platform });
       const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "您> " });
       console.log(W.welcome);
+      if (process.env.HELPDESK_SANDBOX_FIXED_CODE !== "1") console.log(`（沙箱平台：验证码见 ${join(sandboxDir, "outbox.jsonl")}）`);
       rl.prompt();
-      for await (const line of rl) {
-        if (line.trim()) {
-          const r = await assistant.handle({ key: { channel: "cli", conversationId: "chat", userId: "cli" }, text: line, region: regionArg() });
-          console.log(`\n${replyText(r.replies)}\n`);
+      try {
+        for await (const line of rl) {
+          if (line.trim()) {
+            const r = await assistant.handle({ key: { channel: "cli", conversationId: "chat", userId: "cli" }, text: line, region: regionArg() });
+            // No agent's console is connected to the terminal: say so rather than promise one.
+            const honest = r.topic === IDS.handoff ? `\n${W.handoffTerminal}` : "";
+            console.log(`\n${replyText(r.replies)}${honest}\n`);
+          }
+          rl.prompt();
         }
-        rl.prompt();
+      } finally {
+        await assistant.close();
+        await (platform as { close?: () => Promise<void> }).close?.();
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
       }
-      await assistant.close();
       return 0;
     }
     case "eval": {

@@ -12,9 +12,12 @@ import { W } from "./wording.ts";
 import { findIdNumber } from "./id-number-in-text.ts";
 import { HELD_CODE, type AnyFlow, type FlowContext, type FlowInput, type FlowStep, type PlatformRequest, type PlatformResult } from "../flows/types.ts";
 import { PlatformError } from "../adapters/platform/types.ts";
+import { maskIdNumber } from "../adapters/platform/id-number.ts";
 
 /** How long a typed one-time code is held in memory for the action it confirms. */
 export const CODE_HOLD_MS = 10 * 60 * 1000;
+/** How long a person identified in a conversation is remembered (in memory) for later questions. */
+const IDENTIFIED_MS = 30 * 60 * 1000;
 /** Steps one turn may chain (requests, hand-overs to another flow) before it stops. */
 const MAX_CHAIN = 8;
 
@@ -32,13 +35,16 @@ export class FlowRunner {
   private byName: Map<string, AnyFlow>;
   private byTopic: Map<string, AnyFlow>;
   private heldCodes = new Map<string, { code: string; at: number }>();
+  /** Who was identified in each conversation (found on the platform by ID number and name), in
+   * memory only: a status question later in the conversation need not ask again. */
+  private identified = new Map<string, { person: { idNumber: string; masked: string; name: string }; at: number }>();
 
   constructor(
     flows: AnyFlow[],
     private deps: { matcher: () => Matcher; clock: Clock; platform?: PlatformAdapter; log?: (line: string) => void },
   ) {
     this.byName = new Map(flows.map((f) => [f.name, f]));
-    this.byTopic = new Map(flows.map((f) => [f.topic, f]));
+    this.byTopic = new Map(flows.filter((f) => !f.byName).map((f) => [f.topic, f]));
   }
 
   forTopic(id: string): AnyFlow | undefined { return this.byTopic.get(id); }
@@ -49,6 +55,13 @@ export class FlowRunner {
     return f && session.flow && f.version === session.flow.version ? f : null;
   }
   forget(key: string): void { this.heldCodes.delete(key); }
+
+  private identifiedIn(key: string): { idNumber: string; masked: string; name: string } | undefined {
+    const i = this.identified.get(key);
+    if (!i) return undefined;
+    if (this.deps.clock.now() - i.at > IDENTIFIED_MS) { this.identified.delete(key); return undefined; }
+    return i.person;
+  }
 
   context(session: Session, isGroup: boolean): FlowContext {
     const m = this.deps.matcher();
@@ -73,6 +86,7 @@ export class FlowRunner {
         return best.id;
       },
       isGroup,
+      identified: this.identifiedIn(session.key),
       now: () => this.deps.clock.now(),
       newKey: () => randomUUID(),
       findIdNumber,
@@ -163,12 +177,17 @@ export class FlowRunner {
     }
     try {
       switch (req.op) {
-        case "getRegistration": return { op: req.op, ok: true, data: await p.getRegistration(req.idNumber, req.name) };
+        case "getRegistration": {
+          const data = await p.getRegistration(req.idNumber, req.name);
+          if (data) this.identified.set(sessionKey, { person: { idNumber: req.idNumber, masked: maskIdNumber(req.idNumber), name: req.name }, at: this.deps.clock.now() });
+          return { op: req.op, ok: true, data };
+        }
         case "sendCode": return { op: req.op, ok: true, data: await p.sendCode(req.idNumber, req.purpose) };
         case "withdraw": return { op: req.op, ok: true, data: await p.withdrawRegistration(req.idNumber, req.code, req.idempotencyKey) };
         case "findUnits": return { op: req.op, ok: true, data: await p.findUnits(req.query) };
         case "startTransfer": return { op: req.op, ok: true, data: await p.startTransfer(req.idNumber, req.toUnitId, req.code, req.idempotencyKey) };
         case "getTransfer": return { op: req.op, ok: true, data: await p.getTransfer(req.idNumber) };
+        case "verifyCode": return { op: req.op, ok: true, data: await p.verifyCode(req.idNumber, req.purpose, req.code) };
       }
     } catch (err) {
       const code = err instanceof PlatformError ? err.code : "unavailable";

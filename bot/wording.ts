@@ -18,6 +18,16 @@ export const W = {
   regionAck: (city: string) => `好的，已记下您是${city}的，接下来按${city}的说明为您解答。请问有什么可以帮您？`,
   otherCityAck: (name: string) => `好的，您在${name}。我按全省通用的说明为您解答，涉及城市的部分请咨询${name}当地人社部门。请问有什么可以帮您？`,
   cancelled: "好的，已取消。还有其他问题可以直接问我。",
+  /** A flow stopped in the user's own words (算了，不调了); `what` names it. */
+  flowStopped: (what: string) => `好的，${what}不办了，没有做任何更改。还有其他问题可以直接问我。`,
+  /** After answering a question asked in the middle of a flow. */
+  flowResume: (what: string, ask: string) => `回答完这个问题后，我们继续刚才的${what}：${ask}`,
+  flowResumeHint: "（不想继续可以回复“取消”。）",
+  /** While a person is awaited after 转人工: what the user writes is passed on. */
+  handoffWaitingAck: (ticket: string) => `收到，已把您的留言转给人工客服（工单号 ${ticket}），人工客服接入后会回复您，请稍候。`,
+  handoffWaitingNoQueue: "收到。人工客服接入后会看到这里的对话，请稍候。",
+  /** `helpdesk chat`: no agent can answer in the terminal. */
+  handoffTerminal: "终端对话里没有人工客服接入：这里的转人工不会有人回复。请在网页或微信渠道里回复“转人工”，工单会进入客服后台等待人工处理。",
   restarted: "好的，我们重新开始。请问有什么可以帮您？",
   nothingToGoBack: "已经是第一步了。",
   notUnderstood: "抱歉，我没能理解您的回答。",

@@ -6,12 +6,12 @@ import { loginTrouble } from "./login-trouble.ts";
 import { passwordForgotFlow } from "./password-forgot.ts";
 import { titleDateFlow } from "./title-date.ts";
 import { wrongUnit } from "./wrong-unit.ts";
-import { checkProgress, withdraw, transfer } from "./actions.ts";
+import { checkProgress, withdraw, transfer, withdrawStatus, transferStatus } from "./actions.ts";
 import { specialRegistration } from "./special-registration.ts";
 
 /** The flows, stating the given rules. */
 export function buildFlows(rules: FlowRules): AnyFlow[] {
-  return [loginTrouble, passwordForgotFlow(rules.password), titleDateFlow(rules.titleDate), wrongUnit, checkProgress, withdraw, transfer, specialRegistration];
+  return [loginTrouble, passwordForgotFlow(rules.password), titleDateFlow(rules.titleDate), wrongUnit, checkProgress, withdraw, transfer, specialRegistration, withdrawStatus, transferStatus];
 }
 
 /** The flows with the rules of the knowledge folder (HELPDESK_KNOWLEDGE_DIR or the repository's),

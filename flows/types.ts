@@ -3,7 +3,7 @@
 // to make. The core feeds the request's result back as the next step's input.
 import type { Expects, Region, Reply } from "../bot/message.ts";
 import type {
-  PlatformErrorCode, RegistrationInfo, TransferInfo, UnitRef,
+  CodeGrant, PlatformErrorCode, RegistrationInfo, TransferInfo, UnitRef,
 } from "../adapters/platform/types.ts";
 
 /**
@@ -25,6 +25,8 @@ export interface PlatformOps {
   findUnits: { request: { query: string }; data: UnitRef[] };
   startTransfer: { request: { idNumber: string; toUnitId: string; code: string; idempotencyKey: string }; data: TransferInfo };
   getTransfer: { request: { idNumber: string }; data: TransferInfo | null };
+  /** `code` is always HELD_CODE: the core puts in the code it holds in memory. */
+  verifyCode: { request: { idNumber: string; purpose: "withdraw" | "transfer"; code: string }; data: CodeGrant };
 }
 export type PlatformOp = keyof PlatformOps;
 
@@ -60,6 +62,9 @@ export interface FlowContext {
   now(): number;
   /** A fresh idempotency key for a confirmed action. */
   newKey(): string;
+  /** The person identified earlier in this conversation (held in memory by the core), if any:
+   * a later acting flow does not ask again. */
+  identified?: { idNumber: string; masked: string; name: string };
   /** Finds and validates an ID number in a text (check digit for the 18-digit resident ID). */
   findIdNumber(text: string): { ok: true; idNumber: string; masked: string } | { ok: false; reason: string } | null;
 }
@@ -92,8 +97,10 @@ export interface FlowDef<S> {
   personal?: boolean;
   /** Bumped when the state shape changes; stored state of another version restarts politely. */
   version: number;
-  /** Knowledge id that starts the flow. */
+  /** Knowledge id that starts the flow (and that its replies are about). */
   topic: string;
+  /** Started by name only (a status question), never for its topic. */
+  byName?: true;
   start(ctx: FlowContext, input: { text: string }): FlowStep<S>;
   step(ctx: FlowContext, state: S, input: FlowInput): FlowStep<S>;
 }

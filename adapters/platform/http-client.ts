@@ -16,6 +16,7 @@ import {
   type RegistrationInfo,
   type Role,
   type TransferInfo,
+  type CodeGrant,
   type UnitRef,
 } from "./types.ts";
 import { maskIdNumber, validateIdNumber } from "./id-number.ts";
@@ -105,6 +106,7 @@ const TransferS = z.looseObject({
 });
 const UnitsS = z.looseObject({ units: z.array(UnitRefS) });
 const CodeS = z.looseObject({ maskedPhone: z.string() });
+const GrantS = z.looseObject({ grant: z.string(), expiresAt: z.string() });
 const ErrorS = z.looseObject({ error: z.string(), message: z.string().optional() });
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -244,6 +246,13 @@ export class HttpPlatform implements PlatformAdapter {
     const id = this.checkId(idNumber);
     const r = await this.request<{ maskedPhone: string }>(CodeS, "POST", "/codes", { body: { idNumber: id, purpose } });
     return { maskedPhone: must(r).maskedPhone };
+  }
+
+  async verifyCode(idNumber: string, purpose: "withdraw" | "transfer", code: string): Promise<CodeGrant> {
+    const id = this.checkId(idNumber);
+    const r = await this.request<CodeGrant>(GrantS, "POST", "/codes/verify", { body: { idNumber: id, purpose, code: String(code ?? "") } });
+    const g = must(r);
+    return { grant: g.grant, expiresAt: g.expiresAt };
   }
 
   async withdrawRegistration(idNumber: string, code: string, idempotencyKey: string): Promise<RegistrationInfo> {

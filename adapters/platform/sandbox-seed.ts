@@ -65,6 +65,8 @@ export interface CodeRecord {
   issuedAt: number;
   expiresAt: number;
   attempts: number;
+  /** Salted hash of the grant given when the code was checked early (verifyCode). */
+  grantHash?: string;
 }
 
 export interface IdempotencyRecord {

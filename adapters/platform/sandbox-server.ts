@@ -9,6 +9,7 @@
 //   GET  /accounts/:idNumber                     → 200 AccountInfo | 404 not_found
 //   GET  /units?q=TEXT[&city=zaozhuang|taian][&role=R][&limit=N] → 200 {"units": UnitRef[]} best first
 //   POST /codes        {idNumber, purpose: "withdraw"|"transfer"} → 200 {"maskedPhone":"138****0001"}
+//   POST /codes/verify {idNumber, purpose, code}  → 200 {"grant":"…","expiresAt":"…"} | 422 bad_code, code_expired
 //   POST /withdrawals  {idNumber, code}           + header Idempotency-Key → 200 RegistrationInfo
 //   POST /transfers    {idNumber, toUnitId, code} + header Idempotency-Key → 200 TransferInfo
 //   GET  /transfers/:idNumber                    → 200 TransferInfo (latest) | 404 not_found
@@ -71,8 +72,10 @@ const idNumber = z.string().min(1).max(40);
 const role = z.enum(["professional", "employer", "supervisor", "hrss"]);
 const city = z.enum(["zaozhuang", "taian"]);
 const CodeBody = z.object({ idNumber, purpose: z.enum(["withdraw", "transfer"]) });
-const WithdrawBody = z.object({ idNumber, code: z.string().max(20) });
-const TransferBody = z.object({ idNumber, toUnitId: z.string().min(1).max(64), code: z.string().max(20) });
+const VerifyBody = z.object({ idNumber, purpose: z.enum(["withdraw", "transfer"]), code: z.string().max(20) });
+// The code, or the grant verifyCode gave for it.
+const WithdrawBody = z.object({ idNumber, code: z.string().max(64) });
+const TransferBody = z.object({ idNumber, toUnitId: z.string().min(1).max(64), code: z.string().max(64) });
 const ReviewBody = z.object({ idNumber, approve: z.boolean(), reason: z.string().max(200).optional(), role: role.optional() });
 const TransferReviewBody = z.object({ idNumber, stage: z.enum(["out", "in"]), approve: z.boolean(), reason: z.string().max(200).optional() });
 const person = { idNumber, name: z.string().min(1).max(40), phone: z.string().max(20), city: city.optional(), district: z.string().max(40).optional() };
@@ -167,6 +170,11 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   app.post("/codes", async (req) => {
     const b = parse(CodeBody, req.body);
     return platform.sendCode(b.idNumber, b.purpose);
+  });
+
+  app.post("/codes/verify", async (req) => {
+    const b = parse(VerifyBody, req.body);
+    return platform.verifyCode(b.idNumber, b.purpose, b.code);
   });
 
   app.post("/withdrawals", async (req) => {

@@ -17,6 +17,7 @@ import { systemClock, type Clock } from "../../bot/clock.ts";
 import {
   PlatformError,
   type AccountInfo,
+  type CodeGrant,
   type PlatformAdapter,
   type RegistrationInfo,
   type RegistrationState,
@@ -29,6 +30,7 @@ import {
   emptyData,
   seedData,
   type City,
+  type CodeRecord,
   type PersonRecord,
   type RegistrationRecord,
   type SandboxData,
@@ -398,8 +400,25 @@ export class SandboxPlatform implements PlatformAdapter {
     });
   }
 
-  /** Checks and consumes a code. Mutates attempts; the caller's mutate() saves even on error. */
-  private verifyCode(d: SandboxData, id: string, purpose: "withdraw" | "transfer", code: string): void {
+  /** A code checked before the action: a wrong one counts as an attempt; a right one stays for
+   * the action, which then also accepts the grant returned here. */
+  async verifyCode(idNumber: string, purpose: "withdraw" | "transfer", code: string): Promise<CodeGrant> {
+    const id = this.checkId(idNumber);
+    if (purpose !== "withdraw" && purpose !== "transfer") fail("bad_request", "unknown code purpose");
+    return this.mutate((d) => {
+      const c = this.checkCode(d, id, purpose, code, false);
+      const grant = randomBytes(16).toString("hex");
+      c.grantHash = sha256(c.salt + grant).toString("hex");
+      return { grant, expiresAt: new Date(c.expiresAt).toISOString() };
+    });
+  }
+
+  /** Checks and consumes a code (or its grant). Mutates attempts; the caller's mutate() saves even on error. */
+  private verifyCodeFor(d: SandboxData, id: string, purpose: "withdraw" | "transfer", code: string): void {
+    this.checkCode(d, id, purpose, code, true);
+  }
+
+  private checkCode(d: SandboxData, id: string, purpose: "withdraw" | "transfer", code: string, consume: boolean): CodeRecord {
     const now = this.now();
     const i = d.codes.findIndex((c) => c.idNumber === id && c.purpose === purpose);
     const c = d.codes[i];
@@ -408,13 +427,16 @@ export class SandboxPlatform implements PlatformAdapter {
       fail("code_expired", "no valid code: request a new one");
     }
     const given = String(code ?? "").normalize("NFKC").replace(/\s+/g, "");
-    if (!timingSafeEqual(sha256(c.salt + given), Buffer.from(c.hash, "hex"))) {
+    const digest = sha256(c.salt + given);
+    const isGrant = !!c.grantHash && timingSafeEqual(digest, Buffer.from(c.grantHash, "hex"));
+    if (!isGrant && !timingSafeEqual(digest, Buffer.from(c.hash, "hex"))) {
       c.attempts++;
       const left = CODE_MAX_ATTEMPTS - c.attempts;
       if (left <= 0) d.codes.splice(i, 1); // burned: the next try gets code_expired
       fail("bad_code", left > 0 ? `wrong code, ${left} attempts left` : "wrong code, no attempts left: request a new one");
     }
-    d.codes.splice(i, 1); // one-time
+    if (consume) d.codes.splice(i, 1); // one-time
+    return c;
   }
 
   private idempotent(d: SandboxData, key: string, op: "withdraw" | "transfer", fingerprint: string): { hit: true; result: unknown } | { hit: false } {
@@ -452,7 +474,7 @@ export class SandboxPlatform implements PlatformAdapter {
       if (prior.hit) return prior.result as RegistrationInfo;
       if (!this.person(d, id)) fail("not_found", `no account ${maskIdNumber(id)}`);
       const r = this.pendingRegistration(d, id);
-      this.verifyCode(d, id, "withdraw", code);
+      this.verifyCodeFor(d, id, "withdraw", code);
       r.state = "withdrawn";
       r.decidedAt = this.iso();
       this.settleUnit(d, r);
@@ -473,7 +495,7 @@ export class SandboxPlatform implements PlatformAdapter {
       const to = this.unit(d, String(toUnitId));
       if (!to || to.role !== "employer" || to.state !== "approved") fail("unit_not_found", `no approved employer ${toUnitId}`);
       if (to.id === reg.unitId) fail("conflict", "already registered in that unit");
-      this.verifyCode(d, id, "transfer", code);
+      this.verifyCodeFor(d, id, "transfer", code);
       const t: TransferRecord = { id: this.nextId(d, "T"), idNumber: id, fromUnitId: reg.unitId, toUnitId: to.id, state: "pending_out", startedAt: this.iso() };
       d.transfers.push(t);
       const result = this.transferInfo(d, t);

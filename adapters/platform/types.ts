@@ -64,6 +64,13 @@ export type PlatformErrorCode =
   /** A malformed request (missing idempotency key, unknown purpose …): a caller's bug, not the user's. */
   | "bad_request";
 
+/** A checked one-time code's stand-in for one action (PlatformAdapter.verifyCode). */
+export interface CodeGrant {
+  grant: string;
+  /** ISO time after which the grant (like the code) no longer works. */
+  expiresAt: string;
+}
+
 export class PlatformError extends Error {
   constructor(public code: PlatformErrorCode, message: string) {
     super(message);
@@ -80,9 +87,16 @@ export interface PlatformAdapter {
   findUnits(query: string, city?: "zaozhuang" | "taian"): Promise<UnitRef[]>;
   /** Sends a one-time code to the person's registered phone; returns the phone masked (138****0001). */
   sendCode(idNumber: string, purpose: "withdraw" | "transfer"): Promise<{ maskedPhone: string }>;
-  /** Withdraws a pending registration. The idempotency key makes a repeat a no-op returning the same result. */
+  /**
+   * Checks a one-time code as soon as it is typed (a wrong one counts as an attempt, as at the
+   * action). A right one is kept for the action and answered with a grant: a random token that
+   * stands for the code in that one action until the code would expire, so the code itself need
+   * not be held anywhere between the check and the explicit yes.
+   */
+  verifyCode(idNumber: string, purpose: "withdraw" | "transfer", code: string): Promise<CodeGrant>;
+  /** Withdraws a pending registration. `code` is the one-time code or its grant. The idempotency key makes a repeat a no-op returning the same result. */
   withdrawRegistration(idNumber: string, code: string, idempotencyKey: string): Promise<RegistrationInfo>;
-  /** Starts a transfer to another unit; needs no pending items. Idempotent by key. */
+  /** Starts a transfer to another unit; needs no pending items. Idempotent by key. `code` is the one-time code or its grant. */
   startTransfer(idNumber: string, toUnitId: string, code: string, idempotencyKey: string): Promise<TransferInfo>;
   /** The person's latest transfer, if any. */
   getTransfer(idNumber: string): Promise<TransferInfo | null>;

@@ -152,10 +152,11 @@ describe("acting flows", () => {
     expect(r1.replies.at(-1)!.choices).toEqual(["确认撤回", "不撤回"]);
     const r2 = await say("确认撤回");
     expect(text(r2)).toContain("已撤回");
-    await say("帮我查一下审核进度");
-    await say("370402198503122013");
-    const r3 = await say("张明");
+    // The person identified in this conversation is not asked again.
+    const r3 = await say("帮我查一下审核进度");
+    expect(text(r3)).toContain("3704**********2013");
     expect(text(r3)).toContain("撤回");
+    expect(r3.flow).toBeNull();
   });
   it("never keeps the one-time code or a typed password in the session", async () => {
     await say("帮我撤回注册");
@@ -325,5 +326,126 @@ describe("follow-ups", () => {
     expect(r2.topic).toBe("hours.where-to-study");
     expect(text(r2)).toContain("sdta.yxlearning.com");
     expect(text(r2)).not.toContain("zzzj.yxlearning.com");
+  });
+});
+
+describe("conversations that listen", () => {
+  it("ID number and name in the first message: not asked again, understood said back masked", async () => {
+    const r = await say("帮我查一下注册进度 370481199202084527 王芳");
+    expect(r.topic).toBe("action.check-progress");
+    expect(text(r)).toContain("好的，王芳，身份证 3704**********4527");
+    expect(text(r)).toContain("所学专业填写有误");
+    expect(text(r)).not.toContain("请输入您注册时填写的姓名");
+    expect(r.flow).toBeNull();
+  });
+  it("“370481199202084527 王芳” alone, then the action picked: the flow starts with them", async () => {
+    const r1 = await say("370481199202084527 王芳");
+    const i = r1.offered.indexOf("action.check-progress");
+    expect(i).toBeGreaterThanOrEqual(0);
+    const r2 = await say(String(i + 1));
+    expect(text(r2)).toContain("好的，王芳，身份证 3704**********4527");
+    expect(text(r2)).toContain("驳回");
+  });
+  it("a name typed where the ID number is asked is kept; ID number and name in one answer", async () => {
+    await say("帮我查一下审核进度");
+    const r = await say("370402198503122013 张明");
+    expect(text(r)).toContain("好的，张明，身份证 3704**********2013");
+    expect(text(r)).toContain("2026-11-10");
+  });
+  it("a wrong code is said at once, before the yes; the right code typed at the yes is accepted", async () => {
+    await say("帮我撤回注册 370402198503122013 张明");
+    const r1 = await say("123456");
+    expect(text(r1)).toContain("验证码不正确");
+    expect(text(r1)).not.toContain("最后确认");
+    expect(r1.flow).toBe("withdraw");
+    const r2 = await say("000000");
+    expect(text(r2)).toContain("最后确认");
+    const r3 = await say("000000");
+    expect(text(r3)).toContain("已撤回");
+  });
+  it("a restart between the code and the yes loses nothing, and the code is written nowhere", async () => {
+    await say("帮我撤回注册 370402198503122013 张明");
+    await say("000000");
+    await engine.close();
+    engine = await open();
+    const r = await say("确认撤回");
+    expect(text(r)).toContain("已撤回");
+    await engine.close();
+    const all = ["sessions", "log"].flatMap((d) => readdirSync(join(dir, "data", d)).map((f) => readFileSync(join(dir, "data", d, f), "utf8"))).join("");
+    expect(all).not.toContain("000000");
+    engine = await open();
+  });
+  it("a second engine over the same store carries on after the code", async () => {
+    await say("帮我撤回注册 370402198503122013 张明");
+    await say("000000");
+    await engine.close();
+    const platform = await createPlatform({ HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_SANDBOX_FIXED_CODE: "1" } as NodeJS.ProcessEnv);
+    const second = createAssistant({ dataDir: join(dir, "data"), platform, clock });
+    const r = await second.handle({ key: { channel: "cli", conversationId: "c1", userId: "u1" }, text: "确认" });
+    expect(text(r)).toContain("已撤回");
+    await second.close();
+    engine = await open();
+  });
+  it.each(["算了，不调了", "不想调了", "不办了"])("“%s” inside the transfer flow cancels it", async (stop) => {
+    await say("帮我办单位调转");
+    const r = await say(stop);
+    expect(r.flow).toBeNull();
+    expect(text(r)).toMatch(/不办了|已取消/);
+  });
+  it("“等等，我密码忘了” inside a flow switches to the new question", async () => {
+    await say("帮我办单位调转 370405198709051264 陈静");
+    const r = await say("等等，我密码忘了");
+    expect(r.flow).not.toBe("transfer");
+    expect(r.topic).toMatch(/^password\./);
+  });
+  it("a question in the middle of an acting flow is answered and the flow continues", async () => {
+    await say("帮我撤回注册 370402198503122013 张明");
+    const r = await say("注册后去哪学习");
+    expect(r.topic).toBe("hours.where-to-study");
+    expect(r.flow).toBe("withdraw");
+    expect(text(r)).toContain("我们继续刚才的撤回注册申请");
+    const r2 = await say("000000");
+    expect(text(r2)).toContain("最后确认");
+  });
+  it("after acting, “我的调转到哪一步了” reaches the transfer's state, not the FAQ", async () => {
+    await say("我要调到枣庄市示例第一中学 370405198709051264 陈静");
+    const r1 = await say("000000");
+    expect(text(r1)).toContain("枣庄市示例第一中学");
+    const r2 = await say("1");
+    expect(text(r2)).toContain("确认提交");
+    const r3 = await say("确认提交");
+    expect(text(r3)).toContain("调转申请已提交");
+    const r4 = await say("我的调转到哪一步了");
+    expect(r4.topic).toBe("action.transfer");
+    expect(text(r4)).toContain("等待原单位管理员审核同意转出");
+    expect(text(r4)).toContain("3704**********1264");
+  });
+  it("“撤回成功了吗” after the withdrawal", async () => {
+    await say("帮我撤回注册 370402198503122013 张明");
+    await say("000000");
+    await say("确认撤回");
+    const r = await say("撤回成功了吗");
+    expect(r.topic).toBe("action.withdraw");
+    expect(text(r)).toContain("撤回已成功");
+  });
+});
+
+describe("waiting for a person", () => {
+  it("after 转人工, what the user writes is passed on (no 您是想问, no second offer); a sure question is answered", async () => {
+    const passed: string[] = [];
+    const tickets = { open: async () => "T-1", userMessage: async (_id: string, t: string) => { passed.push(t); } };
+    const e = createAssistant({ dataDir: join(dir, "data-wait"), clock, tickets });
+    const t = (s: string) => e.handle({ key: { channel: "web", conversationId: "w", userId: "u" }, text: s });
+    expect((await t("转人工")).topic).toBe("handoff.human");
+    const r1 = await t("我上周注册的，一直没人审核，单位也联系不上");
+    expect(text(r1)).toContain("T-1");
+    expect(text(r1)).not.toContain("您是想问");
+    expect(text(r1)).not.toContain("转人工");
+    expect(r1.topic).toBe("handoff.human");
+    expect(r1.flow).toBeNull();
+    expect(passed).toEqual(["我上周注册的，一直没人审核，单位也联系不上"]);
+    const r2 = await t("注册完在哪学习");
+    expect(r2.topic).toBe("hours.where-to-study");
+    await e.close();
   });
 });

@@ -101,3 +101,30 @@ describe("title-date flow", () => {
     expect(last.replies[0].text).toBe(edited.review.taian.before);
   });
 });
+
+describe("title-date flow listens", () => {
+  const now = Date.UTC(2026, 10, 20); // 2026-11-20
+  it("“泰安的，评审取得的职称，通过时间怎么填”: how and city from the first message, only the date asked", () => {
+    runTable(flow, fakeContext({ region: "taian", now: () => now }), [
+      ["泰安的，评审取得的职称，通过时间怎么填", { step: "date", say: [answerOf(T, "taian"), "评审取得", "什么时候评审通过"], notSay: ["怎么取得的"], expects: "text" }],
+      ["前年三月", { status: "done", say: ["2021年5月1日后取得", "评审通过之日"] }],
+    ]);
+  });
+  it.each([
+    ["去年", "评审通过之日"], ["2020年6月", "公布之日"], ["21年4月30号", "公布之日"], ["大前年年底", "评审通过之日"], ["2021.5", "哪一天"],
+  ])("%s is read against the clock", (date, said) => {
+    runTable(flow, fakeContext({ region: "taian", now: () => now }), [
+      ["职称评审通过时间怎么填", { step: "how" }],
+      ["评审", { step: "date" }],
+      [date, { status: date === "2021.5" ? "waiting" : "done", step: "date", say: [said] }],
+    ]);
+  });
+  it("a date that cannot be read gets an example; a date at the city step is kept", () => {
+    runTable(flow, fakeContext({ now: () => now }), [
+      ["评审取得的职称，通过时间怎么填", { step: "city", choices: CITY }],
+      ["2021年5月", { step: "city", say: ["记下了时间：2021年5月"], choices: CITY }],
+      ["泰安", { step: "date", say: ["2021年5月正好是规则变化的月份"], setRegion: "taian" }],
+      ["5月的某天", { step: "date", say: ["格式"] }],
+    ]);
+  });
+});

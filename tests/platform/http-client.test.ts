@@ -88,6 +88,13 @@ describe("against a healthy service", () => {
     expect(await client.getRegistration(ZHANG, "张明")).toMatchObject({ state: "pending", unit: { name: "枣庄市实验中学" } });
   });
 
+  it("checks a code early over HTTP and withdraws with the grant", async () => {
+    await client.sendCode(ZHANG, "withdraw");
+    expect((await errorOf(client.verifyCode(ZHANG, "withdraw", "123456"))).code).toBe("bad_code");
+    const { grant } = await client.verifyCode(ZHANG, "withdraw", "000000");
+    expect(await client.withdrawRegistration(ZHANG, grant, "key-zhang-grant")).toMatchObject({ state: "withdrawn" });
+  });
+
   it("maps the platform's refusals to PlatformError codes", async () => {
     expect((await errorOf(client.sendCode(LI, "withdraw"))).code).toBe("not_pending");
     expect((await errorOf(client.sendCode(SUN, "transfer"))).code).toBe("has_pending");

@@ -167,6 +167,32 @@ describe("withdrawing a pending registration", () => {
     expect(await p.withdrawRegistration(ZHANG, await lastCode(), "w-bad-0")).toMatchObject({ state: "withdrawn" });
   });
 
+  it("a code checked when typed: wrong counts, right gives a grant the action takes (the code is kept for it)", async () => {
+    await p.sendCode(ZHANG, "withdraw");
+    const code = await lastCode();
+    const wrong = code === "111111" ? "222222" : "111111";
+    expect(await errorOf(p.verifyCode(ZHANG, "withdraw", wrong))).toBe("bad_code");
+    const { grant, expiresAt } = await p.verifyCode(ZHANG, "withdraw", code);
+    expect(grant).toMatch(/^[0-9a-f]{32}$/);
+    expect(Date.parse(expiresAt)).toBe(clock.now() + 10 * 60_000);
+    // Neither the code nor the grant is in the platform's state.
+    const state = await readFile(join(dir, "platform.json"), "utf8");
+    expect(state).not.toContain(grant);
+    expect(state).not.toContain(`"${code}"`);
+    // The code typed again at the yes is still right, and its new grant replaces the first.
+    const again = await p.verifyCode(ZHANG, "withdraw", code);
+    expect(await errorOf(p.withdrawRegistration(ZHANG, grant, "w-g0"))).toBe("bad_code");
+    expect(await p.withdrawRegistration(ZHANG, again.grant, "w-g1")).toMatchObject({ state: "withdrawn" });
+    expect(await errorOf(p.verifyCode(ZHANG, "withdraw", code))).toBe("code_expired"); // used once
+  });
+
+  it("a grant expires with its code", async () => {
+    await p.sendCode(CHEN, "transfer");
+    const { grant } = await p.verifyCode(CHEN, "transfer", await lastCode());
+    clock.advance(10 * 60_000);
+    expect(await errorOf(p.startTransfer(CHEN, "zz-e06", grant, "t-g1"))).toBe("code_expired");
+  });
+
   it("a code expires after 10 minutes (clock)", async () => {
     await p.sendCode(ZHANG, "withdraw");
     const code = await lastCode();
