@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bot/web/**/*.js", "bot/console/assets/**/*.js"],
+    files: ["bot/web/**/*.js", "adapters/console/assets/**/*.js"],
     languageOptions: { globals: { ...globals.browser }, sourceType: "script" },
   },
   {

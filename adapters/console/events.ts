@@ -1,9 +1,9 @@
 // The turn log the figures and the learning loop read: every turn the core reports (onTurn)
 // and every 👍/👎 a channel sends. Eval and replay build assistants without onTurn, so they never
 // reach this log.
-import type { TurnEvent } from "../ports.ts";
-import type { Region } from "../message.ts";
-import { maskPersonal } from "../mask.ts";
+import type { TurnEvent } from "../../bot/ports.ts";
+import type { Region } from "../../bot/message.ts";
+import { maskPersonal } from "../../bot/mask.ts";
 import { JsonlFile } from "./jsonl.ts";
 
 export interface LoggedTurn extends Omit<TurnEvent, "sessionKey"> {

@@ -6,12 +6,12 @@
 // it before the core and hands its ports to the core's constructor.
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { ConversationLog, Notices, TurnEvent, TurnListener } from "../ports.ts";
-import type { Conversations } from "../conversations.ts";
-import type { UnderstandingRef } from "../turn.ts";
-import type { DeliveryHub } from "../delivery.ts";
-import { parseKey } from "../conversation-key.ts";
-import { systemClock, type Clock } from "../clock.ts";
+import type { ConversationLog, Notices, TurnEvent, TurnListener } from "../../bot/ports.ts";
+import type { Conversations } from "../../bot/conversations.ts";
+import type { UnderstandingRef } from "../../bot/turn.ts";
+import type { DeliveryHub } from "../../bot/delivery.ts";
+import { parseKey } from "../../bot/conversation-key.ts";
+import { systemClock, type Clock } from "../../bot/clock.ts";
 import { KNOWLEDGE_DIR } from "../../knowledge/loader.ts";
 import { AccountStore } from "./accounts.ts";
 import { AuthSessions, LoginThrottle, DEFAULT_THROTTLE, type ThrottleLimits } from "./auth.ts";
@@ -21,7 +21,7 @@ import { HandoffQueue } from "./handoff.ts";
 import { noticeBoard, noticeTexts, type NoticeBoard } from "./notices.ts";
 import { ResolutionStore, collectUnanswered, groupUnanswered, questionKey, type UnansweredGroup, type Resolution } from "./learning.ts";
 import { KnowledgeOps } from "./knowledge-ops.ts";
-import { DEFAULT_HOURS, type WorkingHours } from "./hours.ts";
+import { DEFAULT_HOURS, type WorkingHours } from "../../bot/working-hours.ts";
 
 export interface ConsoleOptions {
   understanding: UnderstandingRef;

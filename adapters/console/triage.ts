@@ -1,13 +1,13 @@
 // Triage for agents: a pasted message or ticket (several lines, a forwarded chat, an error
 // message) → the likely topics with confidence, the region it implies, the ready answer for
 // each (the right regional variant), and what is missing to answer well.
-import type { Matcher, MatchResult } from "../nlu/matcher.ts";
-import { OOS_PREFIX } from "../nlu/matcher.ts";
+import type { Matcher, MatchResult } from "../../bot/nlu/matcher.ts";
+import { OOS_PREFIX } from "../../bot/nlu/matcher.ts";
 import { IDS } from "../../knowledge/ids.ts";
-import { composeAnswer } from "../compose.ts";
-import { CITY_NAME } from "../wording.ts";
-import { maskPersonal } from "../mask.ts";
-import type { Region } from "../message.ts";
+import { composeAnswer } from "../../bot/compose.ts";
+import { CITY_NAME } from "../../bot/wording.ts";
+import { maskPersonal } from "../../bot/mask.ts";
+import type { Region } from "../../bot/message.ts";
 import type { LoadedEntry } from "../../knowledge/loader.ts";
 
 export type Level = "high" | "medium" | "low";

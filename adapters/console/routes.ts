@@ -9,9 +9,9 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { z } from "zod";
 import { KNOWN_IDS } from "../../knowledge/schema.ts";
 import { ALL_FLOWS } from "../../flows/index.ts";
-import { composeAnswer } from "../compose.ts";
-import { OOS_PREFIX } from "../nlu/matcher.ts";
-import type { Region } from "../message.ts";
+import { composeAnswer } from "../../bot/compose.ts";
+import { OOS_PREFIX } from "../../bot/nlu/matcher.ts";
+import type { Region } from "../../bot/message.ts";
 import type { ConsoleService } from "./service.ts";
 import { AccountError, publicAccount, type Account, type Role } from "./accounts.ts";
 import { PRE_COOKIE, SESSION_COOKIE, newToken, sameToken, type AuthSession } from "./auth.ts";
@@ -20,8 +20,8 @@ import { QueueError, queueRow, type TicketView } from "./handoff.ts";
 import { triage } from "./triage.ts";
 import { computeFigures, figuresCsv } from "./figures.ts";
 import { changeRow, type ChangeOutcome } from "./knowledge-ops.ts";
-import { describeHours, describeOpening, isOpen, nextOpening } from "./hours.ts";
-import { dayKey, isDayKey, nextDay } from "./zoned.ts";
+import { describeHours, describeOpening, isOpen, nextOpening } from "../../bot/working-hours.ts";
+import { dayKey, isDayKey, nextDay } from "../../bot/zoned.ts";
 
 export interface ConsolePluginOptions { service: ConsoleService }
 

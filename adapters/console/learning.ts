@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
 import type { LoggedEvent } from "./events.ts";
-import type { Matcher } from "../nlu/matcher.ts";
-import { OOS_PREFIX } from "../nlu/matcher.ts";
+import type { Matcher } from "../../bot/nlu/matcher.ts";
+import { OOS_PREFIX } from "../../bot/nlu/matcher.ts";
 import { IDS } from "../../knowledge/ids.ts";
 
 export type UnansweredSource = "declined" | "clarified" | "negative";

@@ -1,5 +1,5 @@
 // Every agent action, one JSON line each, personal numbers masked before they are written.
-import { maskPersonal } from "../mask.ts";
+import { maskPersonal } from "../../bot/mask.ts";
 import { JsonlFile } from "./jsonl.ts";
 
 export interface AuditRecord {

@@ -13,9 +13,9 @@ import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
 import { parseDocument, isMap, isSeq, YAMLSeq, type Document } from "yaml";
 import { readKnowledge, loadKnowledge, formatProblem, type Knowledge } from "../../knowledge/loader.ts";
-import { Matcher } from "../nlu/matcher.ts";
-import type { UnderstandingRef } from "../turn.ts";
-import type { Clock } from "../clock.ts";
+import { Matcher } from "../../bot/nlu/matcher.ts";
+import type { UnderstandingRef } from "../../bot/turn.ts";
+import type { Clock } from "../../bot/clock.ts";
 import { writeFileAtomic } from "./file-lock.ts";
 import { computeFigures, judge, readRegression, summarize, type FigureSet, type FigureSummary, type Verdict } from "./regression.ts";
 

@@ -2,7 +2,7 @@
 import { randomBytes, createHash, timingSafeEqual } from "node:crypto";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../bot/clock.ts";
 
 export interface AuthSession {
   /** sha256 of the cookie value: a copied data file does not hand out sessions. */
