@@ -18,7 +18,7 @@ import { ALL_FLOWS } from "../flows/index.ts";
 import { DeliveryHub } from "./delivery.ts";
 import { parseKey } from "./conversation-key.ts";
 import { ConsoleService, type ConsoleOptions } from "../adapters/console/service.ts";
-import { consoleRoutes } from "../adapters/console/routes.ts";
+import { consoleRoutes } from "../adapters/console/routes/index.ts";
 import { clockStartingAt, systemClock, type Clock } from "./clock.ts";
 import { maskPersonal } from "./mask.ts";
 import { widgetWordingJson } from "./web/wording.ts";

@@ -29,7 +29,8 @@ export class AuditLog {
     await this.file.flush(); // include writes still on their way
     let all = this.file.readAll();
     if (filter?.who) all = all.filter((r) => r.who === filter.who);
-    if (filter?.action) all = all.filter((r) => r.action.startsWith(filter.action!));
+    const action = filter?.action;
+    if (action) all = all.filter((r) => r.action.startsWith(action));
     return all.slice(-limit).reverse();
   }
 

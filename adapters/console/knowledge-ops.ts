@@ -258,7 +258,7 @@ export class KnowledgeOps {
       const bad = input.phrasings.map(checkPhrasing).find((x) => x);
       if (bad) return { ok: false, status: 400, error: bad };
       const name = input.group.trim();
-      if (!/^[\p{L}\p{N}_.\-]{1,40}$/u.test(name)) return { ok: false, status: 400, error: "分组名须为 1–40 个字母、数字、汉字或 _ . -" };
+      if (!/^[\p{L}\p{N}_.-]{1,40}$/u.test(name)) return { ok: false, status: 400, error: "分组名须为 1–40 个字母、数字、汉字或 _ . -" };
       const doc: Document = existsSync(path) ? parseDocument(readFileSync(path, "utf8")) : parseDocument("groups: []\n");
       let groups = doc.get("groups", true);
       if (!isSeq(groups)) { groups = new YAMLSeq(); doc.set("groups", groups); }

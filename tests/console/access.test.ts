@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { startConsole, Client, type TestConsole } from "./helpers.ts";
-import { consoleRoutes } from "../../adapters/console/routes.ts";
+import { consoleRoutes } from "../../adapters/console/routes/index.ts";
 import { createStores, sharedMatcher } from "../../bot/assistant.ts";
 import { UnderstandingRef } from "../../bot/turn.ts";
 import { ConsoleService } from "../../adapters/console/service.ts";
