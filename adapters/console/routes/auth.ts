@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { PRE_COOKIE, SESSION_COOKIE, newToken, sameToken } from "../auth.ts";
+import { HashBusyError, PRE_COOKIE, SESSION_COOKIE, newToken, sameToken } from "../auth.ts";
+import type { Account } from "../accounts.ts";
 import { HttpError, addCookie, cookie, parseBody, parseCookies, sameSite } from "../http.ts";
 import { pub, type TabRoutes } from "./context.ts";
 
@@ -13,7 +14,10 @@ const JS = "text/javascript; charset=utf-8";
 const ASSETS: Record<string, { type: string; public: boolean }> = {
   "console.css": { type: "text/css; charset=utf-8", public: true },
   "login.js": { type: JS, public: true },
-  "console.js": { type: JS, public: false },
+  // The console's ES modules: the entry, what the tabs share, one module per tab.
+  ...Object.fromEntries(["console.js", "console-common.js", "console-changes.js",
+    ...["triage", "queue", "learning", "hit", "knowledge", "figures", "admin", "account"].map((tab) => `tab-${tab}.js`)]
+    .map((name) => [name, { type: JS, public: false }])),
 };
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -53,14 +57,25 @@ export const authRoutes: TabRoutes = (app, ctx) => {
       throw new HttpError(403, "缺少或错误的 CSRF 令牌，请刷新页面后重试");
     }
     const { name, password } = parseBody(loginBody, req.body);
-    const wait = svc.throttle.retryAfter(name, req.ip);
+    // Admitted per address and per account before any hash is computed; the hash work itself is
+    // bounded, so a flood of wrong sign-ins cannot take the thread pool from everyone else.
+    const wait = svc.throttle.admit(name, req.ip);
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60_000);
       void audit(req, "login-locked", name, undefined, false, name);
       reply.header("retry-after", String(Math.ceil(wait / 1000)));
       throw new HttpError(429, `登录失败次数过多，请 ${minutes} 分钟后再试`, { retryAfterSeconds: Math.ceil(wait / 1000) });
     }
-    const acct = await svc.accounts.verify(name, password);
+    let acct: Account | null;
+    try {
+      acct = await svc.hashGate.run(() => svc.accounts.verify(name, password));
+    } catch (err) {
+      if (!(err instanceof HashBusyError)) throw err;
+      reply.header("retry-after", "5");
+      throw new HttpError(429, err.message, { retryAfterSeconds: 5 });
+    } finally {
+      svc.throttle.done(req.ip);
+    }
     if (!acct) {
       svc.throttle.fail(name, req.ip);
       void audit(req, "login-failed", name, undefined, false, name);
@@ -91,7 +106,7 @@ export const authRoutes: TabRoutes = (app, ctx) => {
   app.post("/api/console/password", async (req, reply) => {
     const a = agentOf(req);
     const b = parseBody(passwordBody, req.body);
-    if (!(await svc.accounts.verify(a.name, b.current))) { void audit(req, "password-change", a.name, "当前密码错误", false); throw new HttpError(403, "当前密码不正确"); }
+    if (!(await svc.hashGate.run(() => svc.accounts.verify(a.name, b.current)))) { void audit(req, "password-change", a.name, "当前密码错误", false); throw new HttpError(403, "当前密码不正确"); }
     await svc.accounts.setPassword(a.name, b.next, now());
     // Every session of the account ends; this browser gets a new one.
     await svc.auth.destroyAllFor(a.name);

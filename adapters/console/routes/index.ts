@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { ConsoleService } from "../service.ts";
 import { AccountError } from "../accounts.ts";
-import { sameToken } from "../auth.ts";
+import { HashBusyError, sameToken } from "../auth.ts";
 import { HttpError, sameSite } from "../http.ts";
 import { QueueError } from "../handoff.ts";
 import { consoleContext, type RouteFlags, type TabRoutes } from "./context.ts";
@@ -61,6 +61,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     let message = "服务器内部错误";
     if (err instanceof HttpError) { status = err.status; message = err.message; }
     else if (err instanceof AccountError || err instanceof QueueError) { status = err.status; message = err.message; }
+    else if (err instanceof HashBusyError) { status = 429; message = err.message; }
     else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) { status = e.statusCode; message = e.message ?? "请求不正确"; }
     if (status >= 500) req.log.error(err);
     void reply.code(status).send({ error: message, ...(err instanceof HttpError ? err.extra : {}) });
