@@ -39,7 +39,10 @@ export class EventLog {
   all(): readonly LoggedEvent[] { return this.events; }
 
   recordTurn(e: TurnEvent & { sessionKey?: string }): void {
-    const rec: LoggedTurn = { ...e, text: maskPersonal(e.text), kind: "turn" };
+    // What was typed inside a flow (a name, an ID number, a code) is not kept: the figures need
+    // only that a flow step happened, and it is never a question to learn from.
+    const flowInput = e.inFlow === true || e.band === "flow";
+    const rec: LoggedTurn = { ...e, text: flowInput ? "" : maskPersonal(e.text), kind: "turn" };
     this.events.push(rec);
     void this.file.append(rec);
   }

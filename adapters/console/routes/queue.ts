@@ -1,6 +1,7 @@
 // 转人工队列: working hours, the queue, one ticket's transcript, take / reply / hand back / close.
 import { z } from "zod";
 import { parseBody } from "../http.ts";
+import { excerpt } from "../audit.ts";
 import { queueRow, type TicketView } from "../handoff.ts";
 import { describeHours, describeOpening, isOpen, nextOpening } from "../../../bot/working-hours.ts";
 import { text, type TabRoutes } from "./context.ts";
@@ -41,7 +42,7 @@ export const queueRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) => {
     const a = agentOf(req);
     const b = parseBody(replyBody, req.body);
     const r = await svc.queue.reply(req.params.id, a.name, a.role === "admin", b.text);
-    void audit(req, "ticket-reply", r.ticket.id, `${r.delivered ? "" : "[未送达] "}${b.text.slice(0, 100)}`);
+    void audit(req, "ticket-reply", r.ticket.id, `${r.delivered ? "" : "[未送达] "}${excerpt(b.text)}`);
     return { ...ticketView(r.ticket), delivered: r.delivered };
   });
   for (const how of ["handback", "close"] as const) {
