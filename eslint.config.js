@@ -18,8 +18,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bot/web/**/*.js", "bot/console/assets/**/*.js"],
+    files: ["bot/web/**/*.js", "adapters/console/assets/login.js"],
     languageOptions: { globals: { ...globals.browser }, sourceType: "script" },
+  },
+  {
+    // The console's browser code: ES modules, one per tab.
+    files: ["adapters/console/assets/**/*.js"],
+    ignores: ["adapters/console/assets/login.js"],
+    languageOptions: { globals: { ...globals.browser }, sourceType: "module" },
   },
   {
     files: ["tests/**", "bench/**"],

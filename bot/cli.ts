@@ -186,11 +186,11 @@ async function main(): Promise<number> {
       return -1;
     }
     case "triage": {
-      const { runTriageCli } = await import("./console/cli.ts");
+      const { runTriageCli } = await import("../adapters/console/cli.ts");
       return runTriageCli(args);
     }
     case "admin": {
-      const { runAdminCli } = await import("./console/cli.ts");
+      const { runAdminCli } = await import("../adapters/console/cli.ts");
       return runAdminCli(args);
     }
     case "bench": {

@@ -8,8 +8,8 @@ import { isIP } from "node:net";
 import { resolve, sep } from "node:path";
 import { z } from "zod";
 import { cacheDirFrom } from "./cache-dir.ts";
-import { DEFAULT_HOURS, parseHoursSpec, type WorkingHours } from "../console/hours.ts";
-import { zonedTime } from "../console/zoned.ts";
+import { DEFAULT_HOURS, parseHoursSpec, type WorkingHours } from "../working-hours.ts";
+import { zonedTime } from "../zoned.ts";
 
 export type Env = Record<string, string | undefined>;
 export { cacheDirFrom };

@@ -181,4 +181,24 @@ describe("the console in a browser", () => {
     expect(await con.locator("#figures-csv").getAttribute("href")).toMatch(/figures\.csv\?from=\d{4}-\d{2}-\d{2}&to=/);
     expect(await axeProblems(con)).toEqual([]);
   });
+
+  it("polls the queue one request at a time, the next only after the answer arrives", async () => {
+    // A slow server: every queue request takes 3 s, longer than the 2 s between looks. The
+    // console must never have two open (a fixed 2 s clock would).
+    let open = 0, most = 0, seen = 0;
+    await con.route("**/api/console/queue", async (route) => {
+      open++; seen++; most = Math.max(most, open);
+      await new Promise((r) => setTimeout(r, 3000));
+      try { await route.fulfill({ response: await route.fetch() }); } finally { open--; }
+    });
+    try {
+      await con.getByRole("tab", { name: /转人工队列/ }).click();
+      // Opening the tab again while a look is under way does not start a second one.
+      await con.getByRole("tab", { name: /转人工队列/ }).click();
+      const until = Date.now() + 30_000;
+      while (seen < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      expect(seen).toBeGreaterThanOrEqual(3);
+      expect(most).toBe(1);
+    } finally { await con.unrouteAll({ behavior: "wait" }); }
+  }, 60_000);
 });

@@ -6,8 +6,8 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startConsole, Client, until, TUESDAY_10, type TestConsole } from "./helpers.ts";
-import { zonedTime } from "../../bot/console/zoned.ts";
-import { noticeBoard } from "../../bot/console/notices.ts";
+import { zonedTime } from "../../bot/zoned.ts";
+import { noticeBoard } from "../../adapters/console/notices.ts";
 import { encodeKey } from "../../bot/conversation-key.ts";
 import { activity } from "../channels/helpers.ts";
 

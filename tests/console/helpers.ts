@@ -9,9 +9,9 @@ import { KNOWLEDGE_DIR, loadKnowledge } from "../../knowledge/loader.ts";
 import { Matcher } from "../../bot/nlu/matcher.ts";
 import { ManualClock } from "../../bot/clock.ts";
 import { buildServer, type BuiltServer } from "../../bot/server.ts";
-import type { ConsoleService } from "../../bot/console/service.ts";
-import { AccountStore, type Role } from "../../bot/console/accounts.ts";
-import { zonedTime } from "../../bot/console/zoned.ts";
+import type { ConsoleService } from "../../adapters/console/service.ts";
+import { AccountStore, type Role } from "../../adapters/console/accounts.ts";
+import { zonedTime } from "../../bot/zoned.ts";
 
 /** 2026-11-24 (a Tuesday) 10:00 in Shanghai: inside working hours. */
 export const TUESDAY_10 = zonedTime(2026, 11, 24, 10, 0);

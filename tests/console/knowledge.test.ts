@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startConsole, Client, type TestConsole } from "./helpers.ts";
 import { readKnowledge, KNOWLEDGE_DIR } from "../../knowledge/loader.ts";
 import { KNOWN_IDS } from "../../knowledge/schema.ts";
-import { readRegression } from "../../bot/console/regression.ts";
+import { readRegression } from "../../adapters/console/regression.ts";
 
 let t: TestConsole;
 let agent: Client;

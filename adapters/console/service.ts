@@ -6,22 +6,22 @@
 // it before the core and hands its ports to the core's constructor.
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { ConversationLog, Notices, TurnEvent, TurnListener } from "../ports.ts";
-import type { Conversations } from "../conversations.ts";
-import type { UnderstandingRef } from "../turn.ts";
-import type { DeliveryHub } from "../delivery.ts";
-import { parseKey } from "../conversation-key.ts";
-import { systemClock, type Clock } from "../clock.ts";
+import type { ConversationLog, Notices, TurnEvent, TurnListener } from "../../bot/ports.ts";
+import type { Conversations } from "../../bot/conversations.ts";
+import type { UnderstandingRef } from "../../bot/turn.ts";
+import type { DeliveryHub } from "../../bot/delivery.ts";
+import { parseKey } from "../../bot/conversation-key.ts";
+import { systemClock, type Clock } from "../../bot/clock.ts";
 import { KNOWLEDGE_DIR } from "../../knowledge/loader.ts";
 import { AccountStore } from "./accounts.ts";
-import { AuthSessions, LoginThrottle, DEFAULT_THROTTLE, type ThrottleLimits } from "./auth.ts";
+import { AuthSessions, HashGate, LoginThrottle, DEFAULT_THROTTLE, type ThrottleLimits } from "./auth.ts";
 import { AuditLog } from "./audit.ts";
 import { EventLog, type LoggedEvent } from "./events.ts";
 import { HandoffQueue } from "./handoff.ts";
 import { noticeBoard, noticeTexts, type NoticeBoard } from "./notices.ts";
 import { ResolutionStore, collectUnanswered, groupUnanswered, questionKey, type UnansweredGroup, type Resolution } from "./learning.ts";
 import { KnowledgeOps } from "./knowledge-ops.ts";
-import { DEFAULT_HOURS, type WorkingHours } from "./hours.ts";
+import { DEFAULT_HOURS, type WorkingHours } from "../../bot/working-hours.ts";
 
 export interface ConsoleOptions {
   understanding: UnderstandingRef;
@@ -42,6 +42,8 @@ export interface ConsoleOptions {
   /** How often the retention sweep runs (ms); 0 turns the timer off. Default 6 hours. */
   sweepEveryMs?: number;
   throttle?: Partial<ThrottleLimits>;
+  /** Password hashes computed at once, and waiting, across all sign-ins; default 2 and 16. */
+  hashLimits?: { concurrent: number; queued: number };
   sessionLimits?: { idleMs: number; absoluteMs: number };
   /** How long the core has to take an off-hours notice before it is sent on its own (ms). */
   noticeDelayMs?: number;
@@ -60,6 +62,7 @@ export class ConsoleService {
   readonly accounts: AccountStore;
   readonly auth: AuthSessions;
   readonly throttle: LoginThrottle;
+  readonly hashGate: HashGate;
   readonly audit: AuditLog;
   readonly events: EventLog;
   readonly queue: HandoffQueue;
@@ -90,6 +93,7 @@ export class ConsoleService {
     this.accounts = new AccountStore(join(this.dir, "accounts.json"));
     this.auth = new AuthSessions(join(this.dir, "auth-sessions.json"), this.clock, opts.sessionLimits, this.log);
     this.throttle = new LoginThrottle(this.clock, { ...DEFAULT_THROTTLE, ...opts.throttle });
+    this.hashGate = new HashGate(opts.hashLimits?.concurrent ?? 2, opts.hashLimits?.queued ?? 16);
     this.audit = new AuditLog(join(this.dir, "audit.jsonl"), this.log);
     this.events = new EventLog(join(this.dir, "events.jsonl"), this.log);
     this.queue = new HandoffQueue({

@@ -33,7 +33,7 @@ const minutes = (hhmm: string) => {
  * HELPDESK_WORKING_HOURS. Throws with a readable message on anything else.
  */
 export function parseHoursSpec(spec: string, base: WorkingHours = DEFAULT_HOURS): WorkingHours {
-  const m = spec.trim().toLowerCase().match(/^([a-z,\-]+)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$/);
+  const m = spec.trim().toLowerCase().match(/^([a-z,-]+)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$/);
   if (!m) throw new Error(`working hours must look like "Mon-Fri 08:30-17:30", not ${JSON.stringify(spec)}`);
   const days = new Set<number>();
   for (const part of m[1].split(",")) {

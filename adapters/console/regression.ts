@@ -4,10 +4,10 @@
 // with the items it breaks named.
 import { readFileSync } from "node:fs";
 import type { Knowledge } from "../../knowledge/loader.ts";
-import { Matcher } from "../nlu/matcher.ts";
-import { leaveOneOutByEntry, type Outcome } from "../nlu/evaluate.ts";
-import { createAssistant } from "../assistant.ts";
-import type { Region } from "../message.ts";
+import { Matcher } from "../../bot/nlu/matcher.ts";
+import { leaveOneOutByEntry, type Outcome } from "../../bot/nlu/evaluate.ts";
+import { createAssistant } from "../../bot/assistant.ts";
+import type { Region } from "../../bot/message.ts";
 
 export type { Outcome };
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
-import type { Region } from "../message.ts";
+import type { Region } from "../../bot/message.ts";
 import type { TriageResult } from "./triage.ts";
 
 type Flags = { positional: string[]; flags: Map<string, string | true> };
@@ -79,7 +79,7 @@ export async function runTriageCli(args: string[]): Promise<number> {
   else { console.error(usage); return 2; }
   if (!tickets.length) { console.error("no tickets found"); return 2; }
 
-  const { Matcher } = await import("../nlu/matcher.ts");
+  const { Matcher } = await import("../../bot/nlu/matcher.ts");
   const { loadKnowledge, KnowledgeError } = await import("../../knowledge/loader.ts");
   const { triage } = await import("./triage.ts");
   let matcher;
@@ -124,7 +124,7 @@ export async function runAdminCli(args: string[]): Promise<number> {
   const usage = `usage: helpdesk admin create NAME [--role admin|agent] [--display 显示名] [--data DIR]   (password from stdin)
        helpdesk admin passwd NAME [--data DIR]                                            (password from stdin)
        helpdesk admin list [--data DIR]`;
-  const dataDir = resolve(str(f, "data") ?? (await import("../main/config.ts")).readConfig().config.dataDir);
+  const dataDir = resolve(str(f, "data") ?? (await import("../../bot/main/config.ts")).readConfig().config.dataDir);
   const { AccountStore, AccountError, checkName, checkPassword } = await import("./accounts.ts");
   // The same file, lock and atomic write as the running server: the two never lose each other's changes.
   const store = new AccountStore(join(dataDir, "console", "accounts.json"));

@@ -1,13 +1,13 @@
 // Triage for agents: a pasted message or ticket (several lines, a forwarded chat, an error
 // message) → the likely topics with confidence, the region it implies, the ready answer for
 // each (the right regional variant), and what is missing to answer well.
-import type { Matcher, MatchResult } from "../nlu/matcher.ts";
-import { OOS_PREFIX } from "../nlu/matcher.ts";
+import type { Matcher, MatchResult } from "../../bot/nlu/matcher.ts";
+import { OOS_PREFIX } from "../../bot/nlu/matcher.ts";
 import { IDS } from "../../knowledge/ids.ts";
-import { composeAnswer } from "../compose.ts";
-import { CITY_NAME } from "../wording.ts";
-import { maskPersonal } from "../mask.ts";
-import type { Region } from "../message.ts";
+import { composeAnswer } from "../../bot/compose.ts";
+import { CITY_NAME } from "../../bot/wording.ts";
+import { maskPersonal } from "../../bot/mask.ts";
+import type { Region } from "../../bot/message.ts";
 import type { LoadedEntry } from "../../knowledge/loader.ts";
 
 export type Level = "high" | "medium" | "low";
@@ -160,14 +160,16 @@ export function triage(input: string, matcher: Matcher, opts: TriageOptions = {}
   }
   const cfg = matcher.config;
   const ranked = [...best.entries()]
-    .map(([id, b]) => ({ id, ...b, rank: b.score + (b.answered ? 0.1 : 0) + 0.1 * (b.message >= 0.8 ? 1 : 0) }))
-    .filter((x) => x.score >= cfg.clarifyMin && matcher.entry(x.id))
+    .flatMap(([id, b]) => {
+      const entry = matcher.entry(id);
+      return entry && b.score >= cfg.clarifyMin ? [{ id, entry, ...b, rank: b.score + (b.answered ? 0.1 : 0) + 0.1 * (b.message >= 0.8 ? 1 : 0) }] : [];
+    })
     .sort((a, b) => b.rank - a.rank);
   const top = ranked[0]?.rank ?? 0;
   const chosen = ranked.filter((x, i) => i === 0 || x.answered || x.rank >= top - 0.1).slice(0, opts.maxTopics ?? 4);
 
   const topics: TriageTopic[] = chosen.map((x) => {
-    const e = matcher.entry(x.id)!;
+    const e = x.entry;
     const level: Level = x.answered || x.message >= 0.8 ? "high" : x.score >= cfg.answerMin ? "medium" : "low";
     const msg = x.message >= 0.5 ? e.platform_messages.find((pm) => {
       const head = pm.split(/[，,！!。]/)[0].replace(/\s/g, "");
@@ -185,9 +187,10 @@ export function triage(input: string, matcher: Matcher, opts: TriageOptions = {}
   });
 
   let outOfScope: TriageResult["outOfScope"] = null;
-  if (whole?.outOfScope && !topics.some((t) => t.level === "high")) {
-    const g = matcher.knowledge.outOfScope.groups.find((x) => x.name === whole!.outOfScope);
-    outOfScope = { group: whole.outOfScope, hint: g?.hint ?? null };
+  const oosGroup = whole?.outOfScope;
+  if (oosGroup && !topics.some((t) => t.level === "high")) {
+    const g = matcher.knowledge.outOfScope.groups.find((x) => x.name === oosGroup);
+    outOfScope = { group: oosGroup, hint: g?.hint ?? null };
     // Out of scope and nothing better than a weak guess: the guesses would only mislead.
     if (!topics.some((t) => t.level === "medium")) topics.length = 0;
   }
@@ -203,7 +206,8 @@ export function triage(input: string, matcher: Matcher, opts: TriageOptions = {}
     if (n.satisfied.test(text)) continue;
     missing.push({ key: n.key, question: n.question });
   }
-  if (!region && !otherCity && topics.some((t) => ids.has(t.id) && hasBothCities(matcher.entry(t.id)!))) {
+  const bothCities = (id: string) => { const e = matcher.entry(id); return e !== undefined && hasBothCities(e); };
+  if (!region && !otherCity && topics.some((t) => ids.has(t.id) && bothCities(t.id))) {
     missing.unshift({ key: "city", question: "用户是哪个城市的？（枣庄 / 泰安 / 其他城市）这个问题两市的答复不同。" });
   }
 

@@ -6,16 +6,16 @@
 import { randomBytes } from "node:crypto";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
-import type { ConversationLog, LogEvent, Tickets } from "../ports.ts";
-import type { Conversations } from "../conversations.ts";
-import type { DeliveryHub } from "../delivery.ts";
-import type { Clock } from "../clock.ts";
-import type { Region } from "../message.ts";
-import type { Session } from "../session.ts";
-import { channelOfKey } from "../conversation-key.ts";
+import type { ConversationLog, LogEvent, Tickets } from "../../bot/ports.ts";
+import type { Conversations } from "../../bot/conversations.ts";
+import type { DeliveryHub } from "../../bot/delivery.ts";
+import type { Clock } from "../../bot/clock.ts";
+import type { Region } from "../../bot/message.ts";
+import type { Session } from "../../bot/session.ts";
+import { channelOfKey } from "../../bot/conversation-key.ts";
 import { CW } from "./wording.ts";
-import { dayKey } from "./zoned.ts";
-import { describeHours, describeOpening, isOpen, nextOpening, type WorkingHours } from "./hours.ts";
+import { dayKey } from "../../bot/zoned.ts";
+import { describeHours, describeOpening, isOpen, nextOpening, type WorkingHours } from "../../bot/working-hours.ts";
 
 /** One line of a ticket's transcript, as the console shows it. */
 export interface TicketItem { role: LogEvent["role"]; text: string; at: number; by?: string; delivered?: boolean }

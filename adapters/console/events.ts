@@ -1,9 +1,9 @@
 // The turn log the figures and the learning loop read: every turn the core reports (onTurn)
 // and every 👍/👎 a channel sends. Eval and replay build assistants without onTurn, so they never
 // reach this log.
-import type { TurnEvent } from "../ports.ts";
-import type { Region } from "../message.ts";
-import { maskPersonal } from "../mask.ts";
+import type { TurnEvent } from "../../bot/ports.ts";
+import type { Region } from "../../bot/message.ts";
+import { maskPersonal } from "../../bot/mask.ts";
 import { JsonlFile } from "./jsonl.ts";
 
 export interface LoggedTurn extends Omit<TurnEvent, "sessionKey"> {
@@ -39,7 +39,10 @@ export class EventLog {
   all(): readonly LoggedEvent[] { return this.events; }
 
   recordTurn(e: TurnEvent & { sessionKey?: string }): void {
-    const rec: LoggedTurn = { ...e, text: maskPersonal(e.text), kind: "turn" };
+    // What was typed inside a flow (a name, an ID number, a code) is not kept: the figures need
+    // only that a flow step happened, and it is never a question to learn from.
+    const flowInput = e.inFlow === true || e.band === "flow";
+    const rec: LoggedTurn = { ...e, text: flowInput ? "" : maskPersonal(e.text), kind: "turn" };
     this.events.push(rec);
     void this.file.append(rec);
   }

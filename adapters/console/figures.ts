@@ -1,7 +1,7 @@
 // Daily figures (in the working-hours zone, Asia/Shanghai by default): questions, answered,
 // clarified, declined, handed off, negative feedback; by channel and by region; top topics.
 import type { LoggedEvent } from "./events.ts";
-import { dayKey, dayStart, nextDay } from "./zoned.ts";
+import { dayKey, dayStart, nextDay } from "../../bot/zoned.ts";
 
 export interface Counts {
   questions: number;

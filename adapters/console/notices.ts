@@ -6,7 +6,6 @@ import { resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
-import type { TurnResult } from "../message.ts";
 import { CW } from "./wording.ts";
 
 export interface Notice {

@@ -5,9 +5,10 @@ import { createHash } from "node:crypto";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
 import type { LoggedEvent } from "./events.ts";
-import type { Matcher } from "../nlu/matcher.ts";
-import { OOS_PREFIX } from "../nlu/matcher.ts";
+import type { Matcher } from "../../bot/nlu/matcher.ts";
+import { OOS_PREFIX } from "../../bot/nlu/matcher.ts";
 import { IDS } from "../../knowledge/ids.ts";
+import { isLearnableQuestion } from "./question-text.ts";
 
 export type UnansweredSource = "declined" | "clarified" | "negative";
 
@@ -61,12 +62,13 @@ export function collectUnanswered(events: readonly LoggedEvent[], matcher: Match
   const out: UnansweredItem[] = [];
   for (const e of events) {
     let item: Omit<UnansweredItem, "key"> | null = null;
-    if (e.kind === "turn" && (e.band === "decline" || e.band === "clarify")) {
+    // What users typed inside a flow (names, ID numbers, codes, unit names) is not a question.
+    if (e.kind === "turn" && !e.inFlow && (e.band === "decline" || e.band === "clarify")) {
       item = { text: e.text, at: e.at, channel: e.channel, region: e.region, source: e.band === "decline" ? "declined" : "clarified" };
     } else if (e.kind === "feedback" && !e.helpful && e.question) {
       item = { text: e.question, at: e.at, channel: e.channel, region: e.region, source: "negative", topic: e.topic };
     }
-    if (!item || !item.text.trim() || item.text.startsWith("[已隐藏")) continue;
+    if (!item || !isLearnableQuestion(item.text)) continue;
     const key = keyOf(item.text);
     if (!key) continue;
     const r = resolvedAt.get(key);

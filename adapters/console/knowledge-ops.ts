@@ -13,9 +13,10 @@ import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
 import { parseDocument, isMap, isSeq, YAMLSeq, type Document } from "yaml";
 import { readKnowledge, loadKnowledge, formatProblem, type Knowledge } from "../../knowledge/loader.ts";
-import { Matcher } from "../nlu/matcher.ts";
-import type { UnderstandingRef } from "../turn.ts";
-import type { Clock } from "../clock.ts";
+import { Matcher } from "../../bot/nlu/matcher.ts";
+import type { UnderstandingRef } from "../../bot/turn.ts";
+import type { Clock } from "../../bot/clock.ts";
+import { phrasingProblem } from "./question-text.ts";
 import { writeFileAtomic } from "./file-lock.ts";
 import { computeFigures, judge, readRegression, summarize, type FigureSet, type FigureSummary, type Verdict } from "./regression.ts";
 
@@ -53,15 +54,14 @@ const YAML_OUT = { lineWidth: 0, flowCollectionPadding: false } as const;
 /** The key the loader uses to find duplicate phrasings. */
 export const phrasingKey = (s: string) => s.normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "").toLowerCase();
 
-/** A phrasing as staff may add it: one line, not empty, no masked personal number. */
+/** A phrasing as staff may add it: one line of what a user would type, with no placeholder, secret, personal number, and more than a lone word. */
 export function checkPhrasing(p: string): string | null {
   const t = p.trim();
-  if ([...t].length < 2) return `问法太短：“${t}”`;
   if ([...t].length > 200) return "问法太长（最多 200 字）";
   if (/[\r\n]/.test(t)) return "问法只能有一行";
-  if (/\*{3,}/.test(t)) return `问法中有遮蔽的个人号码，请改写后再添加：“${t}”`;
   if (!/[\p{L}\p{N}]/u.test(t)) return `问法没有文字：“${t}”`;
-  return null;
+  // Placeholders, hidden secrets, personal numbers and lone words are refused here.
+  return phrasingProblem(t);
 }
 
 export interface KnowledgeOpsDeps {
@@ -258,7 +258,7 @@ export class KnowledgeOps {
       const bad = input.phrasings.map(checkPhrasing).find((x) => x);
       if (bad) return { ok: false, status: 400, error: bad };
       const name = input.group.trim();
-      if (!/^[\p{L}\p{N}_.\-]{1,40}$/u.test(name)) return { ok: false, status: 400, error: "分组名须为 1–40 个字母、数字、汉字或 _ . -" };
+      if (!/^[\p{L}\p{N}_.-]{1,40}$/u.test(name)) return { ok: false, status: 400, error: "分组名须为 1–40 个字母、数字、汉字或 _ . -" };
       const doc: Document = existsSync(path) ? parseDocument(readFileSync(path, "utf8")) : parseDocument("groups: []\n");
       let groups = doc.get("groups", true);
       if (!isSeq(groups)) { groups = new YAMLSeq(); doc.set("groups", groups); }

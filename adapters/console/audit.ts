@@ -1,5 +1,5 @@
 // Every agent action, one JSON line each, personal numbers masked before they are written.
-import { maskPersonal } from "../mask.ts";
+import { maskPersonal } from "../../bot/mask.ts";
 import { JsonlFile } from "./jsonl.ts";
 
 export interface AuditRecord {
@@ -13,12 +13,20 @@ export interface AuditRecord {
   ok: boolean;
 }
 
+/** A short, masked excerpt of what someone wrote (an agent's reply, a pasted ticket): enough to recognise it, not the text. */
+export function excerpt(text: string, max = 20): string {
+  const chars = [...maskPersonal(text).replace(/\s+/g, " ").trim()];
+  return chars.length > max ? `${chars.slice(0, max).join("")}…` : chars.join("");
+}
+
 export class AuditLog {
   private file: JsonlFile<AuditRecord>;
   constructor(path: string, log?: (line: string) => void) { this.file = new JsonlFile(path, log); }
 
   write(r: AuditRecord): Promise<void> {
-    const clean: AuditRecord = { ...r };
+    // The "who" of a failed sign-in is whatever was typed as the name: an ID number or a phone
+    // typed there is masked like any other text.
+    const clean: AuditRecord = { ...r, who: maskPersonal(r.who).slice(0, 64) };
     if (clean.target) clean.target = maskPersonal(clean.target).slice(0, 200);
     if (clean.detail) clean.detail = maskPersonal(clean.detail).slice(0, 500);
     return this.file.append(clean);
@@ -29,7 +37,8 @@ export class AuditLog {
     await this.file.flush(); // include writes still on their way
     let all = this.file.readAll();
     if (filter?.who) all = all.filter((r) => r.who === filter.who);
-    if (filter?.action) all = all.filter((r) => r.action.startsWith(filter.action!));
+    const action = filter?.action;
+    if (action) all = all.filter((r) => r.action.startsWith(action));
     return all.slice(-limit).reverse();
   }
 
