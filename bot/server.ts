@@ -30,6 +30,7 @@ import { BotFrameworkChannel, type BotFrameworkEnv } from "../adapters/channels/
 import type { WechatChannel, WechatOptions } from "../adapters/channels/wechat.ts";
 import { DEFAULTS, type Config } from "./main/config.ts";
 import { MAX_TEXT_CHARS, type LogFn } from "../adapters/channels/common.ts";
+import { privateDir, sweepDataDir } from "../adapters/storage/files.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WEB = join(HERE, "web");
@@ -39,6 +40,8 @@ export const DEFAULT_RATE_LIMIT = DEFAULTS.rateLimit;
 /** Largest request body (bytes); the widget API allows less. */
 const BODY_LIMIT = 256 * 1024;
 const CHAT_BODY_LIMIT = 16 * 1024;
+/** How often idle conversations are swept of their flow state. */
+const IDLE_SWEEP_MS = 60_000;
 
 export interface ServerOptions {
   dataDir: string;
@@ -49,6 +52,10 @@ export interface ServerOptions {
   /** Origins allowed to call the widget API from other pages ("*" for any); none → same origin only. */
   origins?: string[] | "*";
   trustProxy?: FastifyServerOptions["trustProxy"];
+  /** HELPDESK_SECRET_KEY: session files are encrypted with it (unset → the key file `<dataDir>.key`). */
+  secretKey?: string;
+  /** How often idle conversations lose their flow state (ms; default one minute; 0 = off). */
+  idleSweepMs?: number;
   /** The understanding to answer with (tests pass one over a copy of the knowledge). */
   matcher?: Matcher;
   /** Without the console: where hand-offs go and who hears about turns. */
@@ -132,7 +139,12 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   }
 
   // ---- the parts, in dependency order: stores, understanding, delivery, console, core ----
-  const stores = createStores(dataDir, clock, log);
+  // The data directory is private (0700, files 0600) and temporary copies a crash left are removed
+  // before anything writes.
+  privateDir(dataDir);
+  const leftovers = sweepDataDir(dataDir, { harden: true });
+  if (leftovers.length) log(`data: removed ${leftovers.length} temporary file(s) left by an earlier stop`);
+  const stores = createStores(dataDir, clock, log, { secretKey: opts.secretKey });
   const understanding = new UnderstandingRef(opts.matcher ?? sharedMatcher());
   const hub = new DeliveryHub(stores.conversationLog, log);
   const consoleService = opts.console === false ? undefined : await ConsoleService.create({
@@ -228,6 +240,16 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     hub.register(wechat);
   }
 
+  // Idle conversations lose their flow state on a timer (real time; idleness is read on the clock).
+  const sweepEvery = opts.idleSweepMs ?? IDLE_SWEEP_MS;
+  let sweeping: Promise<unknown> | undefined;
+  const sweepTimer = sweepEvery > 0 ? setInterval(() => {
+    sweeping ??= assistant.sweepIdle()
+      .catch((err) => log(`idle sweep failed: ${maskPersonal(String((err as Error).message)).split("\n")[0]}`))
+      .finally(() => { sweeping = undefined; });
+  }, sweepEvery) : undefined;
+  sweepTimer?.unref();
+
   await app.ready();
   ready = true;
   if (wechat) await wechat.start();
@@ -235,6 +257,8 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     ready = false;
+    if (sweepTimer) clearInterval(sweepTimer);
+    await sweeping;
     await app.close();
     if (wechat) await wechat.stop();
     await assistant.close();
@@ -247,6 +271,8 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
 /** `npm start`: one HTTP server, configured by bot/main/config.ts (read once by the caller). */
 export async function serve(config: Config): Promise<BuiltServer> {
   const log: LogFn = (line) => process.stderr.write(`${new Date().toISOString()} ${maskPersonal(line)}\n`);
+  // Everything the service writes is private to its user: files 0600, directories 0700.
+  process.umask(0o077);
   const clock = config.now === undefined ? systemClock : clockStartingAt(config.now);
 
   let platform: (PlatformAdapter & { close?: () => Promise<void> }) | undefined;
@@ -264,6 +290,7 @@ export async function serve(config: Config): Promise<BuiltServer> {
     platform,
     clock,
     rateLimit: config.rateLimit,
+    secretKey: config.secretKey,
     origins: config.allowedOrigins,
     trustProxy: config.trustProxy as FastifyServerOptions["trustProxy"], // a hop count is proxy-addr's number form
     botFramework: { MicrosoftAppId: bf.appId, MicrosoftAppPassword: bf.appPassword, MicrosoftAppType: bf.appType, MicrosoftAppTenantId: bf.tenantId },
