@@ -82,6 +82,32 @@ export interface BuiltServer {
   close(): Promise<void>;
 }
 
+/** The path a request is routed by: the matched route, else the decoded, normalised URL path. */
+export function limitedPath(req: { url: string; routeOptions?: { url?: string } }): string {
+  const routed = req.routeOptions?.url;
+  if (routed) return routed;
+  const raw = req.url.split("?")[0] ?? "";
+  let path = raw;
+  try { path = decodeURIComponent(raw); } catch { /* malformed escapes: the raw path */ }
+  return path.replace(/\/{2,}/g, "/");
+}
+
+/**
+ * The client a request counts against: the first address the trusted hops do not vouch for.
+ * A hop count N trusts the N nearest proxies (the socket's peer and the right-most N-1
+ * X-Forwarded-For entries) and takes the address the outermost of them saw; `true` trusts only the
+ * nearest proxy (never the left-most entry, which any client writes itself); an address list is
+ * resolved by fastify (proxy-addr) into `req.ip`; no proxy → the socket's peer.
+ */
+export function clientAddress(req: { ip: string; headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } }, trust: FastifyServerOptions["trustProxy"]): string {
+  const hops = trust === true ? 1 : typeof trust === "number" ? trust : 0;
+  if (hops <= 0) return req.ip;
+  const header = req.headers["x-forwarded-for"];
+  const forwarded = (Array.isArray(header) ? header.join(",") : header ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const chain = [req.socket?.remoteAddress ?? req.ip, ...forwarded.reverse()];
+  return chain[Math.min(hops, chain.length - 1)] ?? req.ip;
+}
+
 function asset(name: string): string { return readFileSync(join(WEB, name), "utf8"); }
 
 export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
@@ -133,7 +159,10 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
       max: limit,
       timeWindow: 60_000,
       // The console has its own sign-in throttle; agents polling the queue must not hit this one.
-      allowList: (req) => !req.url.startsWith("/api/") || req.url.startsWith("/api/console/"),
+      // The path is the one the router matched (decoded: POST /%61pi/chat is /api/chat), never the raw URL.
+      allowList: (req) => { const p = limitedPath(req); return !p.startsWith("/api/") || p.startsWith("/api/console/"); },
+      // Behind a proxy: the client address as trusted hops report it (HELPDESK_TRUST_PROXY).
+      keyGenerator: (req) => clientAddress(req, opts.trustProxy ?? false),
       errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: "too many requests", message: `rate limit exceeded, retry in ${ctx.after}` }),
     });
   }
