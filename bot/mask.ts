@@ -85,7 +85,9 @@ function benign(tok: string): boolean {
     || /^\d{17}[\dXx]$|^\d{15}$/.test(tok) // ID number
     || /^(?:\+?86)?1[3-9]\d{9}$/.test(tok) // mobile
     || /^\d{1,4}(?:[-./:]\d{1,4})+$/.test(tok) // date, time, version
-    || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(tok); // ERR_CONNECTION_RESET
+    || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(tok) // ERR_CONNECTION_RESET
+    || /[<>]|^[\w.$]+\(.*\)?$|^\w+=\w+\(/.test(tok) // markup or code pasted in ("<img …>", "alert(1)")
+    || /^\??\w+=[^&=]*(?:&\w+=[^&=]*)+$/.test(tok); // a query string
 }
 
 interface Classes { lower: boolean; upper: boolean; digit: boolean; symbol: boolean; n: number }
@@ -107,7 +109,7 @@ function strongAlone(tok: string): boolean {
 function strongInText(tok: string): boolean {
   if (tok.length < 6 || tok.length > 64 || benign(tok)) return false;
   const c = classesOf(tok);
-  return (c.lower || c.upper) && c.digit && /[!@#$%^&*+=?~]/.test(tok);
+  return (c.lower || c.upper) && c.digit && /[!@#$%^&*~]/.test(tok);
 }
 
 /** A token next to the word 密码 ("密码 qwer1234", "Abc@12345 是我的密码"). */

@@ -56,7 +56,8 @@ describe("looksLikePassword: any phrasing", () => {
     "密码是对的", "密码忘了怎么办", "我的密码错误", "忘记密码了怎么办", "密码是对的为啥老说错误", "管理员重置密码后初始密码是啥",
     "370402198503122013", "37040219850312201X", "000000", "763540", "张明", "山东省立医院", "枣庄市人力资源和社会保障局",
     "https://www.sdzjjxjy.com/login?a=1", "zhang.ming@163.com", "Windows10", "win10", "IE11", "ERR_CONNECTION_RESET",
-    "2021.5.1", "360浏览器登不上", "13800000001", "是", "确认",
+    "2021.5.1", "360浏览器登不上", "13800000001", "是", "确认", "<img src=x onerror=alert(1)>", "<script>alert('x1')</script>",
+    "alert(1)", "a=1&b=2", "打开 https://example.com/?a=1&b=2 登不上",
   ])("not a password: %s", (t) => {
     expect(looksLikePassword(t)).toBe(false);
   });
