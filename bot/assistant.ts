@@ -10,6 +10,7 @@ import type { Session } from "./session.ts";
 import type { Notices, Tickets, TurnListener, PlatformAdapter, Clock, ConversationLog } from "./ports.ts";
 import { MemoryStore, type SessionStore } from "../adapters/storage/types.ts";
 import { LowdbStore } from "../adapters/storage/lowdb-store.ts";
+import { openSecretBox } from "../adapters/storage/secret-box.ts";
 import { FileConversationLog, MemoryConversationLog } from "../adapters/storage/conversation-log.ts";
 import { ALL_FLOWS } from "../flows/index.ts";
 import { systemClock } from "./clock.ts";
@@ -38,14 +39,21 @@ export interface AssistantOptions {
   notices?: Notices;
   onTurn?: TurnListener;
   log?: (line: string) => void;
+  /** HELPDESK_SECRET_KEY: the key session files are encrypted with (unset → `<dataDir>.key`). */
+  secretKey?: string;
   /** Stores made by the caller (the server shares them with the console). */
   conversations?: Conversations;
   conversationLog?: ConversationLog;
 }
 
-/** The stores for a data directory (or memory): sessions under their lock, and the conversation log. */
-export function createStores(dataDir: string | undefined, clock: Clock, log?: (line: string) => void): { conversations: Conversations; conversationLog: ConversationLog } {
-  const store: SessionStore<Session> = dataDir ? new LowdbStore<Session>(join(dataDir, "sessions"), log) : new MemoryStore<Session>();
+/**
+ * The stores for a data directory (or memory): sessions under their lock, and the conversation log.
+ * Session files are encrypted at rest with `secretKey` (HELPDESK_SECRET_KEY) or, unset, with the
+ * key generated next to the data directory (`<data dir>.key`, adapters/storage/secret-box.ts).
+ */
+export function createStores(dataDir: string | undefined, clock: Clock, log?: (line: string) => void, opts: { secretKey?: string } = {}): { conversations: Conversations; conversationLog: ConversationLog } {
+  const box = dataDir ? openSecretBox({ secretKey: opts.secretKey, dataDir, log }) : undefined;
+  const store: SessionStore<Session> = dataDir ? new LowdbStore<Session>(join(dataDir, "sessions"), log, { box }) : new MemoryStore<Session>();
   const conversationLog = dataDir ? new FileConversationLog(join(dataDir, "log"), clock, log) : new MemoryConversationLog(clock);
   return { conversations: new Conversations(store, clock), conversationLog };
 }
@@ -54,7 +62,7 @@ export function createAssistant(opts: AssistantOptions = {}): Assistant {
   const clock = opts.clock ?? systemClock;
   const stores = opts.conversations && opts.conversationLog
     ? { conversations: opts.conversations, conversationLog: opts.conversationLog }
-    : createStores(opts.dataDir, clock, opts.log);
+    : createStores(opts.dataDir, clock, opts.log, { secretKey: opts.secretKey });
   return new Assistant({
     understanding: new UnderstandingRef(opts.matcher ?? sharedMatcher(), { semantic: opts.semantic }),
     conversations: stores.conversations,

@@ -35,6 +35,28 @@ export class Conversations {
     await this.store.write(s.key, s);
   }
 
+  /**
+   * Sessions idle longer than the expiry lose what they kept for the next turn (a flow's state,
+   * which can hold a full ID number; offered choices; a question to continue privately), so personal
+   * data does not wait for the retention sweep. The hand-off and `updatedAt` stay (the retention
+   * clock keeps running). Returns the keys cleared.
+   */
+  async forgetIdle(): Promise<string[]> {
+    const cleared: string[] = [];
+    for (const key of await this.store.keys()) {
+      await this.lock.run(key, async () => {
+        const s = await this.store.read(key);
+        if (!s || this.clock.now() - s.updatedAt <= this.idleMs) return;
+        if (!s.flow && !s.choices && !s.continuation && s.pendingCityTopic === undefined) return;
+        s.flow = null; s.choices = null;
+        delete s.continuation; delete s.pendingCityTopic;
+        await this.store.write(key, s);
+        cleared.push(key);
+      });
+    }
+    return cleared;
+  }
+
   /** Changes a stored session under its conversation's lock (the console takes, replies, hands back). */
   withSession<T>(key: string, fn: (s: Session) => T | Promise<T>): Promise<T> {
     return this.lock.run(key, async () => {

@@ -31,6 +31,7 @@ import { BotFrameworkChannel, type BotFrameworkEnv } from "../adapters/channels/
 import type { WechatChannel, WechatOptions } from "../adapters/channels/wechat.ts";
 import { DEFAULTS, type Config } from "./main/config.ts";
 import { MAX_TEXT_CHARS, type LogFn } from "../adapters/channels/common.ts";
+import { privateDir, sweepDataDir } from "../adapters/storage/files.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WEB = join(HERE, "web");
@@ -40,6 +41,8 @@ export const DEFAULT_RATE_LIMIT = DEFAULTS.rateLimit;
 /** Largest request body (bytes); the widget API allows less. */
 const BODY_LIMIT = 256 * 1024;
 const CHAT_BODY_LIMIT = 16 * 1024;
+/** How often idle conversations are swept of their flow state. */
+const IDLE_SWEEP_MS = 60_000;
 
 export interface ServerOptions {
   dataDir: string;
@@ -52,6 +55,10 @@ export interface ServerOptions {
   /** Origins allowed to call the widget API from other pages ("*" for any); none → same origin only. */
   origins?: string[] | "*";
   trustProxy?: FastifyServerOptions["trustProxy"];
+  /** HELPDESK_SECRET_KEY: session files are encrypted with it (unset → the key file `<dataDir>.key`). */
+  secretKey?: string;
+  /** How often idle conversations lose their flow state (ms; default one minute; 0 = off). */
+  idleSweepMs?: number;
   /** The understanding to answer with (tests pass one over a copy of the knowledge). */
   matcher?: Matcher;
   /** Without the console: where hand-offs go and who hears about turns. */
@@ -76,6 +83,32 @@ export interface BuiltServer {
   wechat?: WechatChannel;
   /** Stops accepting, ends event streams, finishes in-flight turns, flushes every store. */
   close(): Promise<void>;
+}
+
+/** The path a request is routed by: the matched route, else the decoded, normalised URL path. */
+export function limitedPath(req: { url: string; routeOptions?: { url?: string } }): string {
+  const routed = req.routeOptions?.url;
+  if (routed) return routed;
+  const raw = req.url.split("?")[0] ?? "";
+  let path = raw;
+  try { path = decodeURIComponent(raw); } catch { /* malformed escapes: the raw path */ }
+  return path.replace(/\/{2,}/g, "/");
+}
+
+/**
+ * The client a request counts against: the first address the trusted hops do not vouch for.
+ * A hop count N trusts the N nearest proxies (the socket's peer and the right-most N-1
+ * X-Forwarded-For entries) and takes the address the outermost of them saw; `true` trusts only the
+ * nearest proxy (never the left-most entry, which any client writes itself); an address list is
+ * resolved by fastify (proxy-addr) into `req.ip`; no proxy → the socket's peer.
+ */
+export function clientAddress(req: { ip: string; headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } }, trust: FastifyServerOptions["trustProxy"]): string {
+  const hops = trust === true ? 1 : typeof trust === "number" ? trust : 0;
+  if (hops <= 0) return req.ip;
+  const header = req.headers["x-forwarded-for"];
+  const forwarded = (Array.isArray(header) ? header.join(",") : header ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const chain = [req.socket?.remoteAddress ?? req.ip, ...forwarded.reverse()];
+  return chain[Math.min(hops, chain.length - 1)] ?? req.ip;
 }
 
 function asset(name: string): string { return readFileSync(join(WEB, name), "utf8"); }
@@ -136,13 +169,21 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
       max: limit,
       timeWindow: 60_000,
       // The console has its own sign-in throttle; agents polling the queue must not hit this one.
-      allowList: (req) => !req.url.startsWith("/api/") || req.url.startsWith("/api/console/"),
+      // The path is the one the router matched (decoded: POST /%61pi/chat is /api/chat), never the raw URL.
+      allowList: (req) => { const p = limitedPath(req); return !p.startsWith("/api/") || p.startsWith("/api/console/"); },
+      // Behind a proxy: the client address as trusted hops report it (HELPDESK_TRUST_PROXY).
+      keyGenerator: (req) => clientAddress(req, opts.trustProxy ?? false),
       errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: "too many requests", message: `rate limit exceeded, retry in ${ctx.after}` }),
     });
   }
 
   // ---- the parts, in dependency order: stores, understanding, delivery, console, core ----
-  const stores = createStores(dataDir, clock, log);
+  // The data directory is private (0700, files 0600) and temporary copies a crash left are removed
+  // before anything writes.
+  privateDir(dataDir);
+  const leftovers = sweepDataDir(dataDir, { harden: true });
+  if (leftovers.length) log(`data: removed ${leftovers.length} temporary file(s) left by an earlier stop`);
+  const stores = createStores(dataDir, clock, log, { secretKey: opts.secretKey });
   const understanding = new UnderstandingRef(opts.matcher ?? sharedMatcher());
   const hub = new DeliveryHub(stores.conversationLog, log);
   const consoleService = opts.console === false ? undefined : await ConsoleService.create({
@@ -254,6 +295,16 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     hub.register(wechat);
   }
 
+  // Idle conversations lose their flow state on a timer (real time; idleness is read on the clock).
+  const sweepEvery = opts.idleSweepMs ?? IDLE_SWEEP_MS;
+  let sweeping: Promise<unknown> | undefined;
+  const sweepTimer = sweepEvery > 0 ? setInterval(() => {
+    sweeping ??= assistant.sweepIdle()
+      .catch((err) => log(`idle sweep failed: ${maskPersonal(String((err as Error).message)).split("\n")[0]}`))
+      .finally(() => { sweeping = undefined; });
+  }, sweepEvery) : undefined;
+  sweepTimer?.unref();
+
   await app.ready();
   ready = true;
   if (wechat) await wechat.start();
@@ -261,6 +312,8 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     ready = false;
+    if (sweepTimer) clearInterval(sweepTimer);
+    await sweeping;
     await app.close();
     if (wechat) await wechat.stop();
     await assistant.close();
@@ -273,6 +326,8 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
 /** `npm start`: one HTTP server, configured by bot/main/config.ts (read once by the caller). */
 export async function serve(config: Config): Promise<BuiltServer> {
   const log: LogFn = (line) => process.stderr.write(`${new Date().toISOString()} ${maskPersonal(line)}\n`);
+  // Everything the service writes is private to its user: files 0600, directories 0700.
+  process.umask(0o077);
   const clock = config.now === undefined ? systemClock : clockStartingAt(config.now);
 
   let platform: (PlatformAdapter & { close?: () => Promise<void> }) | undefined;
@@ -290,6 +345,7 @@ export async function serve(config: Config): Promise<BuiltServer> {
     platform,
     clock,
     rateLimit: config.rateLimit,
+    secretKey: config.secretKey,
     origins: config.allowedOrigins,
     trustProxy: config.trustProxy as FastifyServerOptions["trustProxy"], // a hop count is proxy-addr's number form
     botFramework: { MicrosoftAppId: bf.appId, MicrosoftAppPassword: bf.appPassword, MicrosoftAppType: bf.appType, MicrosoftAppTenantId: bf.tenantId },

@@ -91,6 +91,13 @@ export class Assistant {
     }
   }
 
+  /** Idle conversations lose their flow state and any code held in memory (the server's timer). */
+  async sweepIdle(): Promise<number> {
+    const cleared = await this.conversations.forgetIdle();
+    for (const key of cleared) this.runner.forget(key);
+    return cleared.length;
+  }
+
   /** Refuses new turns and waits for the ones running, then flushes the stores. */
   async close(): Promise<void> {
     this.closing = true;

@@ -67,7 +67,7 @@ export interface Config {
   wechat: WechatConfig | null;
   /** MicrosoftApp*; no app id → open for local testing (loopback service URLs only). */
   botFramework: BotFrameworkConfig;
-  /** HELPDESK_SECRET_KEY; undefined → generated on first start (when that lands). */
+  /** HELPDESK_SECRET_KEY; undefined → a key generated on first start into `<dataDir>.key` (adapters/storage/secret-box.ts). */
   secretKey?: string;
   /** HELPDESK_CACHE_DIR, absolute. */
   cacheDir: string;
