@@ -77,6 +77,13 @@ export interface MatchResult {
   place?: { region: Region | "other"; name: string };
   /** A second question in the same message, offered as a choice. */
   secondary?: string;
+  /**
+   * Partial answer (set by understanding, band "answer" only): the message also asks something the
+   * FAQ does not cover. The core answers `id` and then says `uncoveredNote` plainly, offering a person.
+   */
+  uncovered?: boolean;
+  /** What to tell the user about the uncovered part (names it, gives the out-of-scope hint if any, offers a person). */
+  uncoveredNote?: string;
 }
 
 function bigrams(s: string): string[] {
