@@ -22,6 +22,8 @@ const devPath = arg("--dev", join(root, "..", "shared", "eval", "dev.jsonl"));
 const outPath = arg("--out", DECISION_MODEL_PATH);
 // Near-miss questions written for training from the seeds' topics (never from an evaluation set).
 const nearPath = join(root, "bench", "near-misses.jsonl");
+// In-scope questions written for training from the seeds' topics: English and mixed-language wording.
+const writtenPath = join(root, "bench", "written.jsonl");
 const FOLDS = 5;
 const DEV_WEIGHT = 3;
 
@@ -64,7 +66,7 @@ async function main() {
       await add(String(o.q), o.expect ?? null, "dev", matcher);
     }
   }
-  for (const line of readFileSync(nearPath, "utf8").split("\n").filter((l) => l.trim())) {
+  for (const line of [nearPath, writtenPath].flatMap((p) => readFileSync(p, "utf8").split("\n")).filter((l) => l.trim())) {
     const o = JSON.parse(line) as { q: string; expect: string | null };
     await add(String(o.q), o.expect ?? null, "near", matcher);
   }

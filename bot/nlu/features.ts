@@ -5,6 +5,7 @@ import { OOS_PREFIX, type Candidate, type Matcher } from "./matcher.ts";
 import type { SemanticScores } from "./semantic.ts";
 import { actionFor, isAction, type Act } from "./act.ts";
 import { NONE } from "./ngram.ts";
+import { isStopWord } from "./normalize.ts";
 
 export interface Evidence {
   /** Lexical candidates for the whole message (all of them, best first; OOS groups included). */
@@ -158,10 +159,10 @@ export function clauses(text: string): string[] {
 }
 
 /** The lexical part of the evidence (cheap: no model). */
-export function lexicalEvidence(matcher: Matcher, text: string, act: Act, focus: string | undefined, exclude?: { id: string; phrasingIndex: number }): Omit<Evidence, "sem"> {
+export function lexicalEvidence(matcher: Matcher, text: string, act: Act, focus: string | undefined, exclude?: { id: string; phrasingIndex: number }, opts: { clauses?: boolean } = {}): Omit<Evidence, "sem"> {
   const s = matcher.score(text, exclude);
   const placeNamed = !!matcher.findPlace(text);
-  const parts = clauses(text);
+  const parts = opts.clauses === false ? [] : clauses(text);
   const clauseTops = parts.length >= 2
     ? parts.map((p) => matcher.score(p, exclude).candidates.find((c) => !c.id.startsWith(OOS_PREFIX))?.id ?? "")
     : [];
@@ -171,6 +172,7 @@ export function lexicalEvidence(matcher: Matcher, text: string, act: Act, focus:
   return {
     lex: s.candidates, focusLex, info: Number.isFinite(s.info) ? s.info : 0, tokens: s.tokens.length, chars: [...text].length,
     act, placeNamed, clauseTops, asks: asksFor(focus ?? text),
-    ngramText: focusLexText ?? s.normalized,
+    // English function words are left out: the classifier reads the topic words.
+    ngramText: (focusLexText ?? s.normalized).replace(/(?<![a-z])[a-z'-]+(?![a-z])/g, (w) => (isStopWord(w) ? " " : w)).replace(/\s+/g, " ").trim(),
   };
 }

@@ -278,7 +278,9 @@ export class Matcher {
     // Nothing but a place name (or nothing at all): no topic to score.
     // Nothing but a number ("9", a year, an ID number) has no topic either.
     if (!normalized || !/\p{L}/u.test(normalized)) return { candidates: [], normalized, tokens: [], info: 0 };
-    const tokens = this.norm.tokens(normalized);
+    // An English word the lexicon does not map and no text contains says nothing about the topic
+    // (an unknown Chinese word does: the question asks about something the knowledge lacks).
+    const tokens = this.norm.tokens(normalized).filter((t) => !/^[a-z'-]+$/.test(t) || this.df.has(t));
     const qtf = counts(tokens);
     // BM25 of the query against a document equal to itself: the scale for normalising.
     let self = 0;

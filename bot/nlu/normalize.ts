@@ -147,7 +147,10 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: So
   /** English words of the lexicon put into Chinese, nothing else changed (what the semantic model reads). */
   function mapEnglish(text: string): string {
     if (!englishRe || !/[a-z]/i.test(text)) return text;
-    return text.replace(englishRe, (m) => surface.get(m.toLowerCase().replace(/\s+/g, " ")) ?? m);
+    return text.replace(englishRe, (m) => surface.get(m.toLowerCase().replace(/\s+/g, " ")) ?? m)
+      // Question words into Chinese; the other function words go (a sentence in English reads as its topic words).
+      .replace(/(?<![a-z'])[a-z']+(?![a-z'])/gi, (w) => QUESTION_WORDS[w.toLowerCase()] ?? (STOP.has(w.toLowerCase()) ? " " : w))
+      .replace(/\s+/g, " ").trim();
   }
 
   return { normalize, clean, tokens, lexicon, sounds: table, mapEnglish };
@@ -159,4 +162,9 @@ const STOP = new Set(
     .split(/\s+/),
 );
 // English function words carry no topic either (the lexicon maps the content words).
-for (const w of "a an the i me my we our you your it its is are was be been am do does did can could would should will to of in on at for from with and or not no how what where when why which who please hi hello there this that have has had get got just still any some".split(" ")) STOP.add(w);
+for (const w of "a an the i me my we our you your it its is are was be been am do does did can could would should will to of in on at for from with and or not no how what where when why which who please hi hello there this that have has had get got just still any some says said under about after before up out but if so then than too very now already again because need want know tell let use using me there doesn't don't can't cannot won't isn't i'm it's".split(" ")) STOP.add(w);
+
+const QUESTION_WORDS: Record<string, string> = { how: "怎么", where: "在哪", what: "什么", why: "为什么", when: "什么时候", "can't": "不能", cannot: "不能", "don't": "不", not: "不", no: "没有" };
+
+/** A function word (Chinese or English) that carries no topic. */
+export const isStopWord = (w: string): boolean => STOP.has(w);

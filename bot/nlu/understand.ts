@@ -160,16 +160,20 @@ export class Understander {
     const parts = clauses(text);
     if (parts.length < 2 || parts.length > 4) return out;
     const model = this.mustModel();
-    const judged = parts.map((part) => {
+    // Cheap first look (the clauses' lexical scores are already memoised): is any clause outside?
+    const looks = parts.map((part) => {
       const base = this.matcher.score(part);
       const top = base.candidates[0];
-      const ev: Evidence = lexicalEvidence(this.matcher, part, detectAct(part), undefined);
-      if (this.ngram) ev.ngram = predictNgram(this.ngram, ev.ngramText);
-      const scored = base.candidates.length ? this.score(ev, "lexical") : [];
-      const d = decideBand(scored, model.costs);
       const oos = !!top && top.id.startsWith(OOS_PREFIX) && top.score >= 0.3;
-      const none = (ev.ngram?.get(NONE) ?? 0) >= 0.6;
-      return { part, d, oosGroup: oos ? top.id.slice(OOS_PREFIX.length) : undefined, outside: d.band !== "answer" && (oos || none), asks: asksFor(part) };
+      const none = this.ngram ? (predictNgram(this.ngram, base.normalized).get(NONE) ?? 0) >= 0.6 : false;
+      return { part, base, oosGroup: oos ? top.id.slice(OOS_PREFIX.length) : undefined, suspect: oos || none, asks: asksFor(part) };
+    });
+    if (!looks.some((l) => l.suspect || l.asks.length)) return out;
+    const judged = looks.map((l) => {
+      const ev: Evidence = lexicalEvidence(this.matcher, l.part, detectAct(l.part), undefined, undefined, { clauses: false });
+      if (this.ngram) ev.ngram = predictNgram(this.ngram, ev.ngramText);
+      const d = decideBand(l.base.candidates.length ? this.score(ev, "lexical") : [], model.costs);
+      return { ...l, d, outside: d.band !== "answer" && l.suspect };
     });
     if (out.band !== "answer") {
       // The whole is unclear, but one clause is confidently covered and another is plainly outside.
