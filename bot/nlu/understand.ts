@@ -157,7 +157,9 @@ export class Understander {
    * (a fee, a deadline, a phone number…) that the answered entry's text does not contain.
    */
   private partial(text: string, out: Understanding): Understanding {
-    const parts = clauses(text);
+    // A clause says something on its own: a few Chinese characters or a few English words
+    // ("platform?" split off an English sentence is not a question).
+    const parts = clauses(text).filter((p) => (p.match(/\p{Script=Han}/gu)?.length ?? 0) >= 4 || (p.match(/[a-z]+/gi)?.length ?? 0) >= 3);
     if (parts.length < 2 || parts.length > 4) return out;
     const model = this.mustModel();
     // Cheap first look (the clauses' lexical scores are already memoised): is any clause outside?

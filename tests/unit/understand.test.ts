@@ -187,8 +187,9 @@ describe("understanding beyond the plain question (lexical evidence)", () => {
     expect(r.uncoveredNote).toMatch(/转人工/);
   });
   it("does not flag a message whose parts are all covered", () => {
-    const r = u.understandLexical("忘记登录密码了怎么办？");
-    expect(r.uncovered).toBeFalsy();
+    expect(u.understandLexical("忘记登录密码了怎么办？").uncovered).toBeFalsy();
+    expect(u.understandLexical("How do I register on the platform?").uncovered).toBeFalsy();
+    expect(u.understandLexical("I forgot my password, how can I reset it").uncovered).toBeFalsy();
   });
   it("sets the region from a county named at the end of a long message", () => {
     const r = u.understandLexical("我们是一家新成立的民营企业，营业执照在外地办的，但是人在这边上班，问了好几个人都说不清楚，我们在宁阳县，这种情况在哪注册？");
