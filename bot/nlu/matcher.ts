@@ -350,11 +350,10 @@ export class Matcher {
       get(d.key).profile = tokens.length ? Math.min(1, bm / pself) : get(d.key).char;
     }
     // A platform message's head pasted (or half-remembered) points at its entry.
-    const flat = normalized.replace(/ /g, "");
+    const flatGrams = new Set(bigrams(normalized.replace(/ /g, "")));
     for (const h of this.messageHeads) {
-      const g = bigrams(flat);
       let hit = 0;
-      for (const x of new Set(g)) if (h.grams.has(x)) hit++;
+      for (const x of flatGrams) if (h.grams.has(x)) hit++;
       const cover = hit / h.grams.size;
       get(h.id).message = Math.max(get(h.id).message, cover >= 0.5 ? cover : 0);
     }
