@@ -14,6 +14,7 @@ import { gatherEvidence, DECISION_MODEL_PATH } from "../bot/nlu/understand.ts";
 import { candidateIds, features, featureContext, LEX_FEATURES, ALL_FEATURES, type Evidence } from "../bot/nlu/features.ts";
 import { fitGroupLogit, predictGroup, decideBand, reliabilityTable, type DecisionModel, type LogReg, type DecisionCosts, type Scored } from "../bot/nlu/decide.ts";
 import { applyAct } from "../bot/nlu/act.ts";
+import { fitNgram, predictNgram, packNgram, NONE, type NgramWeights } from "../bot/nlu/ngram.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
@@ -21,10 +22,13 @@ const devPath = arg("--dev", join(root, "..", "shared", "eval", "dev.jsonl"));
 const outPath = arg("--out", DECISION_MODEL_PATH);
 // Near-miss questions written for training from the seeds' topics (never from an evaluation set).
 const nearPath = join(root, "bench", "near-misses.jsonl");
+// In-scope questions written for training from the seeds' topics: English and mixed-language wording.
+const writtenPath = join(root, "bench", "written.jsonl");
 const FOLDS = 5;
 const DEV_WEIGHT = 3;
 
-interface Example { text: string; expect: string | null; source: "phrasing" | "oos" | "dev" | "near"; fold: number; ev: Evidence; ids: string[]; xl: number[][]; xf: number[][]; y: number[] }
+interface Rows { ids: string[]; xl: number[][]; xf: number[][]; y: number[] }
+interface Example { text: string; expect: string | null; source: "phrasing" | "oos" | "dev" | "near"; fold: number; ev: Evidence }
 
 // A stable fold per text, so a rerun gives the same figures.
 const foldOf = (s: string) => { let h = 2166136261; for (const ch of s) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619); return (h >>> 0) % FOLDS; };
@@ -40,10 +44,7 @@ async function main() {
   const examples: Example[] = [];
   const add = async (text: string, expect: string | null, source: Example["source"], m: Matcher, exclude?: { id: string; phrasingIndex: number }, semExclude?: (key: string, i?: number) => boolean) => {
     const ev = await gatherEvidence(m, index, text, exclude, semExclude);
-    const ids = candidateIds(ev);
-    const xf = features(ev, ids, ctx).map((c) => c.x);
-    const xl = features({ ...ev, sem: undefined }, ids, ctx).map((c) => c.x);
-    examples.push({ text, expect, source, fold: foldOf(text), ev, ids, xl, xf, y: ids.map((id) => (id === expect ? 1 : 0)) });
+    examples.push({ text, expect, source, fold: foldOf(text), ev });
   };
   for (const e of k.entries) {
     for (const [i, p] of e.phrasings.entries()) await add(p, e.id, "phrasing", matcher, { id: e.id, phrasingIndex: i });
@@ -65,25 +66,43 @@ async function main() {
       await add(String(o.q), o.expect ?? null, "dev", matcher);
     }
   }
-  for (const line of readFileSync(nearPath, "utf8").split("\n").filter((l) => l.trim())) {
+  for (const line of [nearPath, writtenPath].flatMap((p) => readFileSync(p, "utf8").split("\n")).filter((l) => l.trim())) {
     const o = JSON.parse(line) as { q: string; expect: string | null };
     await add(String(o.q), o.expect ?? null, "near", matcher);
   }
   const count = (s: string) => examples.filter((e) => e.source === s).length;
   console.error(`examples: ${count("phrasing")} phrasings (leave-one-out), ${count("oos")} out-of-scope (5 folds), ${count("dev")} dev, ${count("near")} near misses; evidence in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const fit = (exs: Example[], which: "xl" | "xf"): LogReg => {
-    const groups = exs.filter((e) => e.ids.length).map((e) => ({ xs: e[which], y: e.y.indexOf(1), weight: e.source === "dev" ? DEV_WEIGHT : 1 }));
+  // The character n-gram classifier is a feature of the decision, so it is fitted inside the
+  // folds (stacking): an example's n-gram probabilities always come from a classifier that never
+  // saw it. For CV fold f, a training example of fold g reads the classifier fitted without folds
+  // f and g; a test example of fold f reads the one fitted without f. The final decision model
+  // reads out-of-fold probabilities; the stored classifier is fitted on everything.
+  const t1 = performance.now();
+  const ngFit = (exs: Example[]) => fitNgram(exs.map((e) => ({ text: e.ev.ngramText, label: e.expect ?? NONE, weight: e.source === "dev" ? DEV_WEIGHT : 1 })));
+  const outer: NgramWeights[] = [], pair = new Map<string, NgramWeights>();
+  for (let f = 0; f < FOLDS; f++) outer.push(ngFit(examples.filter((e) => e.fold !== f)));
+  for (let f = 0; f < FOLDS; f++) for (let g = f + 1; g < FOLDS; g++) pair.set(`${f},${g}`, ngFit(examples.filter((e) => e.fold !== f && e.fold !== g)));
+  const pairOf = (f: number, g: number) => pair.get(f < g ? `${f},${g}` : `${g},${f}`);
+  console.error(`n-gram classifiers: ${FOLDS + pair.size} fitted in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  const rowsOf = (e: Example, ng: NgramWeights | undefined): Rows => {
+    const ev: Evidence = { ...e.ev, ngram: ng ? predictNgram(ng, e.ev.ngramText) : undefined };
+    const ids = candidateIds(ev);
+    return { ids, xf: features(ev, ids, ctx).map((c) => c.x), xl: features({ ...ev, sem: undefined }, ids, ctx).map((c) => c.x), y: ids.map((id) => (id === e.expect ? 1 : 0)) };
+  };
+  // Leave-one-out: a phrasing's n-gram probabilities come from classifiers without its fold (so without it).
+  const fit = (rs: { e: Example; r: Rows }[], which: "xl" | "xf"): LogReg => {
+    const groups = rs.filter(({ r }) => r.ids.length).map(({ e, r }) => ({ xs: r[which], y: r.y.indexOf(1), weight: e.source === "dev" ? DEV_WEIGHT : 1 }));
     return fitGroupLogit(which === "xl" ? [...LEX_FEATURES] : [...ALL_FEATURES], groups);
   };
-  const scoreWith = (m: LogReg, e: Example, which: "xl" | "xf"): Scored[] => { const ps = predictGroup(m, e[which]); return e.ids.map((id, j) => ({ id, p: ps[j] })).sort((a, b) => b.p - a.p); };
+  const scoreWith = (m: LogReg, r: Rows, which: "xl" | "xf"): Scored[] => { const ps = predictGroup(m, r[which]); return r.ids.map((id, j) => ({ id, p: ps[j] })).sort((a, b) => b.p - a.p); };
 
   // Cross-validation: every example scored by models that never saw it.
   const cv = new Map<Example, { lex: Scored[]; full: Scored[] }>();
   for (let f = 0; f < FOLDS; f++) {
-    const train = examples.filter((e) => e.fold !== f);
+    const train = examples.filter((e) => e.fold !== f).map((e) => ({ e, r: rowsOf(e, pairOf(f, e.fold)) }));
     const ml = fit(train, "xl"), mf = fit(train, "xf");
-    for (const e of examples.filter((x) => x.fold === f)) cv.set(e, { lex: scoreWith(ml, e, "xl"), full: scoreWith(mf, e, "xf") });
+    for (const e of examples.filter((x) => x.fold === f)) { const r = rowsOf(e, outer[f]); cv.set(e, { lex: scoreWith(ml, r, "xl"), full: scoreWith(mf, r, "xf") }); }
   }
 
   const judge = (exs: Example[], costs: DecisionCosts, lexicalSure: number) => {
@@ -144,8 +163,9 @@ async function main() {
   console.log("reliability (CV), lexical-only model, top candidate:");
   console.log(reliabilityTable(examples.map((e) => ({ p: cv.get(e)!.lex[0]?.p ?? 0, right: cv.get(e)!.lex[0]?.id === e.expect }))));
 
+  const oof = examples.map((e) => ({ e, r: rowsOf(e, outer[e.fold]) }));
   const model: DecisionModel = {
-    version: 1, lexical: fit(examples, "xl"), full: fit(examples, "xf"), costs: chosen, lexicalSure,
+    version: 2, lexical: fit(oof, "xl"), full: fit(oof, "xf"), costs: chosen, lexicalSure, ngram: packNgram(ngFit(examples)),
     trainedOn: { phrasings: count("phrasing"), outOfScope: count("oos"), dev: count("dev"), nearMisses: count("near") },
   };
   const round = (m: LogReg): LogReg => ({ ...m, mean: m.mean.map((v) => +v.toPrecision(6)), std: m.std.map((v) => +v.toPrecision(6)), w: m.w.map((v) => +v.toPrecision(6)), b: +m.b.toPrecision(6) });

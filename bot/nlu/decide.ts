@@ -4,12 +4,16 @@
 // bench/train-decision.ts). The band then follows from those calibrated probabilities and stated
 // costs: a wrong answer costs `wrongCost` right answers, a clarification that holds the right
 // entry is worth `clarifyRight`, one that does not costs `clarifyMiss`, a decline is worth 0.
+import type { NgramModel } from "./ngram.ts";
+
 export interface LogReg { features: string[]; mean: number[]; std: number[]; w: number[]; b: number }
 
 export interface DecisionCosts { wrongCost: number; clarifyRight: number; clarifyMiss: number }
 
 export interface DecisionModel {
   version: number;
+  /** The character n-gram classifier whose probabilities are lexical features (ngram.ts). */
+  ngram?: NgramModel;
   lexical: LogReg;   // lexical evidence only (the fast path)
   full: LogReg;      // lexical + semantic
   costs: DecisionCosts;

@@ -4,6 +4,8 @@
 import { OOS_PREFIX, type Candidate, type Matcher } from "./matcher.ts";
 import type { SemanticScores } from "./semantic.ts";
 import { actionFor, isAction, type Act } from "./act.ts";
+import { NONE } from "./ngram.ts";
+import { isStopWord } from "./normalize.ts";
 
 export interface Evidence {
   /** Lexical candidates for the whole message (all of them, best first; OOS groups included). */
@@ -21,6 +23,10 @@ export interface Evidence {
   clauseTops: string[];
   /** Kinds of fact the question asks for (fee, deadline, count, contact, duration, app). */
   asks: string[];
+  /** What the n-gram classifier reads: the normalised topic text of the focus (or the message). */
+  ngramText: string;
+  /** The n-gram classifier's probability per entry id (and "none"), when a model is there. */
+  ngram?: Map<string, number>;
 }
 
 // A near-miss question asks for a fact the seeds never give (a fee, a deadline, a count, a phone
@@ -57,6 +63,7 @@ export const LEX_FEATURES = [
   "lex", "bm25", "char", "profile", "answer", "message", "lexGap", "isLexTop", "lexMargin", "lexRank",
   "info", "tokens", "chars", "oosLex", "oosLexGap", "actDoAction", "actHowAction", "actNoneAction", "actDoPaired",
   "placeVariant", "clauseVote", "focusLex", "focusGap", "smalltalk", "asksUncovered", "asksAny",
+  "ngram", "isNgramTop", "ngramNone", "ngramGap",
 ] as const;
 export const SEM_FEATURES = ["sem", "sem2", "semGap", "isSemTop", "semMargin", "semRank", "agree", "oosSem", "oosSemGap", "semXlex"] as const;
 export const ALL_FEATURES = [...LEX_FEATURES, ...SEM_FEATURES] as const;
@@ -72,6 +79,10 @@ export function candidateIds(ev: Evidence, k = 4): string[] {
   if (ev.sem) {
     const semIn = [...ev.sem].filter(([id]) => !id.startsWith(OOS_PREFIX)).sort((a, b) => b[1].best - a[1].best);
     for (const [id] of semIn.slice(0, k)) ids.add(id);
+  }
+  if (ev.ngram) {
+    const ng = [...ev.ngram].filter(([id]) => id !== NONE).sort((a, b) => b[1] - a[1]);
+    for (const [id, p] of ng.slice(0, 2)) if (p >= 0.05) ids.add(id);
   }
   for (const id of [...ids]) {
     const a = actionFor(id);
@@ -100,6 +111,9 @@ export function features(ev: Evidence, ids: string[], ctx: FeatureContext): Cand
   const semRank = new Map(semIn.map(([id], i) => [id, i]));
   const semTop = semIn[0]?.[1].best ?? 0, semSecond = semIn[1]?.[1].best ?? 0;
   const clauses = ev.clauseTops.length;
+  let ngramTop = "", ngramTopP = 0;
+  for (const [id, p] of ev.ngram ?? []) if (id !== NONE && p > ngramTopP) { ngramTop = id; ngramTopP = p; }
+  const ngramNone = ev.ngram?.get(NONE) ?? 0;
 
   return ids.map((id) => {
     const c = byId.get(id);
@@ -120,6 +134,7 @@ export function features(ev: Evidence, ids: string[], ctx: FeatureContext): Cand
       smalltalk: id.startsWith("smalltalk.") || id === "handoff.human" ? 1 : 0,
       asksUncovered: ev.asks.filter((k) => !ctx.covers.get(id)?.has(k)).length,
       asksAny: ev.asks.length ? 1 : 0,
+      ngram: ev.ngram?.get(id) ?? 0, isNgramTop: id === ngramTop ? 1 : 0, ngramNone, ngramGap: ngramTopP - (ev.ngram?.get(id) ?? 0),
     };
     if (ev.sem) {
       const s = ev.sem.get(id);
@@ -144,16 +159,20 @@ export function clauses(text: string): string[] {
 }
 
 /** The lexical part of the evidence (cheap: no model). */
-export function lexicalEvidence(matcher: Matcher, text: string, act: Act, focus: string | undefined, exclude?: { id: string; phrasingIndex: number }): Omit<Evidence, "sem"> {
+export function lexicalEvidence(matcher: Matcher, text: string, act: Act, focus: string | undefined, exclude?: { id: string; phrasingIndex: number }, opts: { clauses?: boolean } = {}): Omit<Evidence, "sem"> {
   const s = matcher.score(text, exclude);
   const placeNamed = !!matcher.findPlace(text);
-  const parts = clauses(text);
+  const parts = opts.clauses === false ? [] : clauses(text);
   const clauseTops = parts.length >= 2
     ? parts.map((p) => matcher.score(p, exclude).candidates.find((c) => !c.id.startsWith(OOS_PREFIX))?.id ?? "")
     : [];
-  const focusLex = focus ? matcher.score(focus, exclude).candidates : undefined;
+  const fs = focus ? matcher.score(focus, exclude) : undefined;
+  const focusLex = fs?.candidates;
+  const focusLexText = fs?.normalized;
   return {
     lex: s.candidates, focusLex, info: Number.isFinite(s.info) ? s.info : 0, tokens: s.tokens.length, chars: [...text].length,
     act, placeNamed, clauseTops, asks: asksFor(focus ?? text),
+    // English function words are left out: the classifier reads the topic words.
+    ngramText: (focusLexText ?? s.normalized).replace(/(?<![a-z])[a-z'-]+(?![a-z])/g, (w) => (isStopWord(w) ? " " : w)).replace(/\s+/g, " ").trim(),
   };
 }

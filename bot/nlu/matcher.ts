@@ -77,6 +77,13 @@ export interface MatchResult {
   place?: { region: Region | "other"; name: string };
   /** A second question in the same message, offered as a choice. */
   secondary?: string;
+  /**
+   * Partial answer (set by understanding, band "answer" only): the message also asks something the
+   * FAQ does not cover. The core answers `id` and then says `uncoveredNote` plainly, offering a person.
+   */
+  uncovered?: boolean;
+  /** What to tell the user about the uncovered part (names it, gives the out-of-scope hint if any, offers a person). */
+  uncoveredNote?: string;
 }
 
 function bigrams(s: string): string[] {
@@ -271,7 +278,9 @@ export class Matcher {
     // Nothing but a place name (or nothing at all): no topic to score.
     // Nothing but a number ("9", a year, an ID number) has no topic either.
     if (!normalized || !/\p{L}/u.test(normalized)) return { candidates: [], normalized, tokens: [], info: 0 };
-    const tokens = this.norm.tokens(normalized);
+    // An English word the lexicon does not map and no text contains says nothing about the topic
+    // (an unknown Chinese word does: the question asks about something the knowledge lacks).
+    const tokens = this.norm.tokens(normalized).filter((t) => !/^[a-z'-]+$/.test(t) || this.df.has(t));
     const qtf = counts(tokens);
     // BM25 of the query against a document equal to itself: the scale for normalising.
     let self = 0;
@@ -341,11 +350,10 @@ export class Matcher {
       get(d.key).profile = tokens.length ? Math.min(1, bm / pself) : get(d.key).char;
     }
     // A platform message's head pasted (or half-remembered) points at its entry.
-    const flat = normalized.replace(/ /g, "");
+    const flatGrams = new Set(bigrams(normalized.replace(/ /g, "")));
     for (const h of this.messageHeads) {
-      const g = bigrams(flat);
       let hit = 0;
-      for (const x of new Set(g)) if (h.grams.has(x)) hit++;
+      for (const x of flatGrams) if (h.grams.has(x)) hit++;
       const cover = hit / h.grams.size;
       get(h.id).message = Math.max(get(h.id).message, cover >= 0.5 ? cover : 0);
     }

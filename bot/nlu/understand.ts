@@ -8,9 +8,10 @@ import { fileURLToPath } from "node:url";
 import { OOS_PREFIX, type Matcher, type MatchResult } from "./matcher.ts";
 import { detectAct, applyAct, type Act } from "./act.ts";
 import { questionFocus } from "./focus.ts";
-import { candidateIds, featureContext, features, lexicalEvidence, type Evidence, type FeatureContext } from "./features.ts";
+import { asksFor, candidateIds, clauses, featureContext, features, lexicalEvidence, type Evidence, type FeatureContext } from "./features.ts";
 import { decideBand, predictGroup, type DecisionModel, type Scored } from "./decide.ts";
 import { SemanticIndex, loadEmbedder, type Embedder } from "./semantic.ts";
+import { NONE, predictNgram, unpackNgram, type NgramWeights } from "./ngram.ts";
 
 export const DECISION_MODEL_PATH = fileURLToPath(new URL("../../models/decision.json", import.meta.url));
 
@@ -39,7 +40,7 @@ type Exclude = { id: string; phrasingIndex: number };
 export async function gatherEvidence(matcher: Matcher, index: SemanticIndex | undefined, text: string, exclude?: Exclude, semExclude?: (key: string, i?: number) => boolean): Promise<Evidence> {
   const focus = questionFocus(text);
   const ev: Evidence = lexicalEvidence(matcher, text, detectAct(text), focus, exclude);
-  if (index) ev.sem = index.scores(await index.vector(matcher.withoutPlaces(focus ?? text)), semExclude ?? (exclude ? (k, i) => k === exclude.id && i === exclude.phrasingIndex : undefined));
+  if (index) ev.sem = index.scores(await index.vector(matcher.withoutPlaces(matcher.norm.mapEnglish(focus ?? text))), semExclude ?? (exclude ? (k, i) => k === exclude.id && i === exclude.phrasingIndex : undefined));
   return ev;
 }
 
@@ -47,6 +48,7 @@ export class Understander {
   private semantic?: Promise<SemanticIndex | undefined>;
   private index?: SemanticIndex;
   readonly ctx: FeatureContext;
+  private readonly ngram?: NgramWeights;
 
   constructor(
     readonly matcher: Matcher,
@@ -55,6 +57,7 @@ export class Understander {
     private readonly log: (line: string) => void = (l) => console.error(l),
   ) {
     this.ctx = featureContext(matcher.knowledge.entries);
+    if (model?.ngram) this.ngram = unpackNgram(model.ngram);
   }
 
   /** Starts loading the semantic model and phrasing vectors; resolves true when ready (false if it cannot load). */
@@ -95,7 +98,7 @@ export class Understander {
     const index = (await this.warm()) ? this.index : undefined;
     if (!index) return this.conclude(text, base, pre.ev, "lexical");
     // Place names set the region, not the topic: meaning is read without them, as the lexical side does.
-    const ev: Evidence = { ...pre.ev, sem: index.scores(await index.vector(this.matcher.withoutPlaces(pre.focus ?? text))) };
+    const ev: Evidence = { ...pre.ev, sem: index.scores(await index.vector(this.matcher.withoutPlaces(this.matcher.norm.mapEnglish(pre.focus ?? text)))) };
     return this.conclude(text, base, ev, "semantic");
   }
 
@@ -105,7 +108,8 @@ export class Understander {
       return { done: true, result: { ...base, path: "rule" } };
     }
     const focus = questionFocus(text);
-    const ev = lexicalEvidence(this.matcher, text, detectAct(text), focus);
+    const ev: Evidence = lexicalEvidence(this.matcher, text, detectAct(text), focus);
+    if (this.ngram) ev.ngram = predictNgram(this.ngram, ev.ngramText);
     const scored = this.score(ev, "lexical");
     if (scored[0] && scored[0].p >= this.model.lexicalSure) {
       return { done: true, result: this.result(text, base, ev, scored, "lexical", focus) };
@@ -142,6 +146,52 @@ export class Understander {
     if (d.band === "clarify" && out.offered.length < 2) { out.band = "answer"; out.id = out.offered[0]; out.offered = []; }
     if (out.band === "answer" && base.secondary && base.secondary !== out.id) { out.secondary = base.secondary; out.offered = [base.secondary]; }
     if (out.band === "decline") out.outOfScope = this.nearestOutOfScope(ev);
+    return this.partial(text, out);
+  }
+
+  /**
+   * A message that mixes a covered and an uncovered question: answer the covered one and flag the
+   * other (`uncovered`), instead of declining or clarifying the whole. Each clause is judged by the
+   * lexical model alone (cheap); a clause is uncovered when an out-of-scope group beats every entry
+   * on it, the n-gram classifier puts it outside the knowledge, or it asks for a kind of fact
+   * (a fee, a deadline, a phone number…) that the answered entry's text does not contain.
+   */
+  private partial(text: string, out: Understanding): Understanding {
+    // A clause says something on its own: a few Chinese characters or a few English words
+    // ("platform?" split off an English sentence is not a question).
+    const parts = clauses(text).filter((p) => (p.match(/\p{Script=Han}/gu)?.length ?? 0) >= 4 || (p.match(/[a-z]+/gi)?.length ?? 0) >= 3);
+    if (parts.length < 2 || parts.length > 4) return out;
+    const model = this.mustModel();
+    // Cheap first look (the clauses' lexical scores are already memoised): is any clause outside?
+    const looks = parts.map((part) => {
+      const base = this.matcher.score(part);
+      const top = base.candidates[0];
+      const oos = !!top && top.id.startsWith(OOS_PREFIX) && top.score >= 0.3;
+      const none = this.ngram ? (predictNgram(this.ngram, base.normalized).get(NONE) ?? 0) >= 0.6 : false;
+      return { part, base, oosGroup: oos ? top.id.slice(OOS_PREFIX.length) : undefined, suspect: oos || none, asks: asksFor(part) };
+    });
+    if (!looks.some((l) => l.suspect || l.asks.length)) return out;
+    const judged = looks.map((l) => {
+      const ev: Evidence = lexicalEvidence(this.matcher, l.part, detectAct(l.part), undefined, undefined, { clauses: false });
+      if (this.ngram) ev.ngram = predictNgram(this.ngram, ev.ngramText);
+      const d = decideBand(l.base.candidates.length ? this.score(ev, "lexical") : [], model.costs);
+      return { ...l, d, outside: d.band !== "answer" && l.suspect };
+    });
+    if (out.band !== "answer") {
+      // The whole is unclear, but one clause is confidently covered and another is plainly outside.
+      const covered = judged.filter((j) => j.d.band === "answer" && j.d.id && j.d.confidence >= model.lexicalSure);
+      const ids = new Set(covered.map((j) => j.d.id));
+      if (ids.size !== 1 || !judged.some((j) => j.outside)) return out;
+      const id = applyAct(covered[0].d.id ?? "", detectAct(covered[0].part), covered[0].part);
+      Object.assign(out, { band: "answer", id, offered: [], confidence: covered[0].d.confidence, outOfScope: undefined });
+    }
+    const id = out.id ?? "";
+    const covers = this.ctx.covers.get(id);
+    const miss = judged.find((j) => (j.outside && j.d.id !== id) || (j.d.id !== id && j.asks.some((k) => !covers?.has(k)) && j.d.band !== "answer"));
+    if (!miss) return out;
+    const hint = miss.oosGroup ? this.matcher.knowledge.outOfScope.groups.find((g) => g.name === miss.oosGroup)?.hint : undefined;
+    out.uncovered = true;
+    out.uncoveredNote = `您还问到“${miss.part}”，平台的常见问题说明里没有这方面的内容${hint ? `：${hint}` : "。"}如需进一步帮助，可以转人工。`;
     return out;
   }
 

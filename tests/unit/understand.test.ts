@@ -6,6 +6,7 @@ import { questionFocus } from "../../bot/nlu/focus.ts";
 import { vectorKey, embedText, VectorCache } from "../../bot/nlu/semantic.ts";
 import { decideBand, fitGroupLogit, predictGroup, reliabilityTable } from "../../bot/nlu/decide.ts";
 import { asksFor, answerCovers } from "../../bot/nlu/features.ts";
+import { fitNgram, predictNgram, packNgram, unpackNgram, ngramsOf, NONE } from "../../bot/nlu/ngram.ts";
 import { Understander, loadDecisionModel } from "../../bot/nlu/understand.ts";
 import { sharedMatcher } from "../../bot/assistant.ts";
 import { mkdtempSync } from "node:fs";
@@ -136,4 +137,66 @@ describe("understand() on obvious cases", () => {
     expect(["answer", "clarify", "decline"]).toContain(r.band);
     expect(r.path).not.toBe("semantic");
   });
+});
+
+describe("character n-gram classifier", () => {
+  const data = [
+    ...["忘记密码了", "密码忘了怎么办", "找回密码", "密码想不起来"].map((text) => ({ text, label: "password.forgot" })),
+    ...["怎么调单位", "调转单位", "换单位了怎么办", "单位调动"].map((text) => ({ text, label: "staff.transfer-unit" })),
+    ...["今天天气", "讲个笑话", "股票涨了吗", "晚饭吃什么"].map((text) => ({ text, label: NONE })),
+  ];
+  it("reads 1–3-grams with the ends marked", () => {
+    expect(ngramsOf("密码")).toEqual(expect.arrayContaining(["密", "码", "^密", "密码", "码$", "^密码", "密码$"]));
+  });
+  it("learns the wording and survives packing", () => {
+    const m = fitNgram(data, { minDf: 1, epochs: 30 });
+    const back = unpackNgram(packNgram(m));
+    for (const model of [m, back]) {
+      const p = predictNgram(model, "密码忘记了");
+      expect(p.get("password.forgot") ?? 0).toBeGreaterThan(p.get("staff.transfer-unit") ?? 1);
+      const q = predictNgram(model, "单位调转");
+      expect(q.get("staff.transfer-unit") ?? 0).toBeGreaterThan(0.5);
+    }
+  });
+});
+
+describe("mixed language", () => {
+  const norm = sharedMatcher().norm;
+  it("maps English words of the lexicon as whole words only", () => {
+    expect(norm.normalize("register的时候没response")).toContain("注册");
+    expect(norm.normalize("forgot password")).toMatch(/忘记.*密码/);
+    expect(norm.normalize("community")).toBe("community");
+    expect(norm.mapEnglish("How to register? I forgot my Password")).toMatch(/注册.*忘记.*密码/);
+    expect(norm.mapEnglish("忘记密码")).toBe("忘记密码");
+  });
+});
+
+describe("understanding beyond the plain question (lexical evidence)", () => {
+  const model = loadDecisionModel();
+  const u = new Understander(sharedMatcher(), model, async () => { throw new Error("lexical only"); }, () => {});
+  it("stores the n-gram classifier with the decision model", () => {
+    expect(model?.ngram?.classes).toContain(NONE);
+    expect(model?.lexical.features).toContain("ngram");
+  });
+  it("answers the covered question and flags the uncovered one in a mixed message", () => {
+    const r = u.understandLexical("忘记登录密码了怎么办？另外社保断缴了怎么补？");
+    expect(r.band).toBe("answer");
+    expect(r.id).toBe("password.forgot");
+    expect(r.uncovered).toBe(true);
+    expect(r.uncoveredNote).toMatch(/社保断缴/);
+    expect(r.uncoveredNote).toMatch(/转人工/);
+  });
+  it("does not flag a message whose parts are all covered", () => {
+    expect(u.understandLexical("忘记登录密码了怎么办？").uncovered).toBeFalsy();
+    expect(u.understandLexical("How do I register on the platform?").uncovered).toBeFalsy();
+    expect(u.understandLexical("I forgot my password, how can I reset it").uncovered).toBeFalsy();
+  });
+  it("sets the region from a county named at the end of a long message", () => {
+    const r = u.understandLexical("我们是一家新成立的民营企业，营业执照在外地办的，但是人在这边上班，问了好几个人都说不清楚，我们在宁阳县，这种情况在哪注册？");
+    expect(r.place?.region).toBe("taian");
+  });
+  it.each([
+    ["帮我查一下注册审核进度", "action.check-progress"],
+    ["给我撤回一下注册申请，选错单位了", "action.withdraw"],
+  ])("a request to act starts the acting flow: %s", (q, id) => expect(u.understandLexical(q).id).toBe(id));
 });
