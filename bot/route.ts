@@ -199,6 +199,8 @@ export class Router {
 
   private async fromFlow(t: Turn, o: FlowOutcome, m?: MatchResult): Promise<Outcome> {
     const replies = [...o.replies];
+    // What the FAQ does not cover, said after the answer and before the flow's own question.
+    if (m?.uncovered && m.uncoveredNote) replies.splice(Math.min(1, replies.length), 0, { text: m.uncoveredNote });
     const offered = m?.secondary ? [m.secondary] : [];
     if (m?.secondary && !t.session.flow) this.offerSecondary(t.session, replies, m.secondary);
     return outcome("flow", replies, t.session, { topic: o.topic, offered, band: "answer", confidence: m?.confidence });
@@ -289,6 +291,11 @@ export class Router {
     const composed = composeAnswer(entry, { region: session.region, otherCity: session.otherCity });
     if (composed.asksCity) session.pendingCityTopic = id;
     const replies: Reply[] = [{ text: composed.text, topic: id }];
+    // A message that also asks what the FAQ does not cover: say so plainly and offer a person.
+    if (m.uncovered && m.uncoveredNote) {
+      replies.push({ text: m.uncoveredNote, choices: ["转人工"], expects: "optional" });
+      session.choices = { labels: ["转人工"], targets: [{ type: "handoff" }] };
+    }
     if (m.secondary) this.offerSecondary(session, replies, m.secondary);
     return outcome("answer", replies, session, { topic: id, offered: m.secondary ? [m.secondary] : [], band: "answer", confidence: m.confidence });
   }

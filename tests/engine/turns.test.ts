@@ -449,3 +449,15 @@ describe("waiting for a person", () => {
     await e.close();
   });
 });
+
+describe("a covered and an uncovered question in one message", () => {
+  it("answers the covered one and says plainly what the FAQ does not cover, offering a person", async () => {
+    const r = await say("点注册没反应 另外社保断缴了怎么补");
+    expect(r.topic).toBe("register.no-response");
+    const note = r.replies.at(-1);
+    expect(note?.text).toContain("没有这方面的内容");
+    expect(note?.choices).toEqual(["转人工"]);
+    const h = await say("1");
+    expect(h.topic).toBe("handoff.human");
+  });
+});
