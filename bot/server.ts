@@ -31,6 +31,7 @@ import { BotFrameworkChannel, type BotFrameworkEnv } from "../adapters/channels/
 import type { WechatChannel, WechatOptions } from "../adapters/channels/wechat.ts";
 import { DEFAULTS, type Config } from "./main/config.ts";
 import { MAX_TEXT_CHARS, type LogFn } from "../adapters/channels/common.ts";
+import { Recognizer, type ImageReader } from "./vision/recognizer.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WEB = join(HERE, "web");
@@ -59,6 +60,8 @@ export interface ServerOptions {
   onTurn?: TurnListener;
   /** Bot Framework credentials; absent → open for local testing (loopback service URLs only). */
   botFramework?: BotFrameworkEnv;
+  /** Reads text in pictures (default: the PaddleOCR recogniser, loaded on the first image); null → pictures are not read. */
+  imageReader?: ImageReader | null;
   /** The WeChat bot; absent → off. */
   wechat?: Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log"> | null;
   /** The agents' console (default on); options override its defaults. */
@@ -161,6 +164,10 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     },
   });
 
+  // ---- pictures: one recogniser for every channel, its worker started by the first image ----
+  const ownReader = opts.imageReader === undefined ? new Recognizer() : undefined;
+  const reader = opts.imageReader === undefined ? ownReader : opts.imageReader ?? undefined;
+
   // ---- web widget ----
   const web = new WebChannel({ assistant, clock, origins: opts.origins, log });
   hub.register(web);
@@ -207,7 +214,7 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   app.get("/metrics", async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 
   // ---- Bot Framework ----
-  const botframework = new BotFrameworkChannel({ assistant, dataDir, env: opts.botFramework ?? {}, log });
+  const botframework = new BotFrameworkChannel({ assistant, dataDir, env: opts.botFramework ?? {}, reader, log });
   hub.register(botframework);
   await app.register(botframework.routes);
 
@@ -264,6 +271,7 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     await app.close();
     if (wechat) await wechat.stop();
     await assistant.close();
+    await ownReader?.close();
     await botframework.flush();
   })());
 

@@ -41,17 +41,43 @@ function within(line: string, message: Set<string>): number {
   return hit / g.size;
 }
 
-/** The lines worth reading: confident, with at least one letter or CJK character. */
-export function usableLines(lines: OcrLine[]): string[] {
+interface Placed { text: string; top: number; bottom: number; left: number; cy: number; known: boolean }
+
+function place(l: OcrLine, i: number): Placed {
+  const text = clean(l.text);
+  const pts = (l.box ?? []).filter((p) => Array.isArray(p) && p.length >= 2);
+  if (pts.length < 2) return { text, top: i, bottom: i + 0.9, left: 0, cy: i + 0.45, known: false };
+  const ys = pts.map((p) => p[1]);
+  const top = Math.min(...ys);
+  const bottom = Math.max(...ys);
+  return { text, top, bottom, left: Math.min(...pts.map((p) => p[0])), cy: (top + bottom) / 2, known: true };
+}
+
+/** The lines worth reading, in reading order: confident, with at least one letter or digit. */
+function placedLines(lines: OcrLine[]): Placed[] {
   return lines
     .filter((l) => l.mean >= MIN_LINE_CONFIDENCE)
-    .map((l) => clean(l.text))
-    .filter((t) => /[\p{L}\p{N}]/u.test(t));
+    .map(place)
+    .filter((p) => /[\p{L}\p{N}]/u.test(p.text))
+    .sort((a, b) => a.cy - b.cy || a.left - b.left);
+}
+
+export function usableLines(lines: OcrLine[]): string[] {
+  return placedLines(lines).map((p) => p.text);
+}
+
+/** `b` is the line `a` wraps onto: right below it, starting where `a` starts (or no positions known). */
+function wrapsOnto(a: Placed, b: Placed): boolean {
+  if (!a.known || !b.known) return true;
+  const h = Math.max(4, Math.min(a.bottom - a.top, b.bottom - b.top));
+  const gap = b.top - a.bottom;
+  return gap < 0.9 * h && gap > -0.9 * h && Math.abs(b.left - a.left) < 2.5 * h;
 }
 
 /** The question a picture asks, or null when it holds no readable text. */
 export function questionFromLines(lines: OcrLine[], matcher: Matcher): ImageQuestion | null {
-  const texts = usableLines(lines);
+  const placed = placedLines(lines);
+  const texts = placed.map((p) => p.text);
   if (!texts.length) return null;
   let best: { i: number; id: string; cover: number } | undefined;
   texts.forEach((t, i) => {
@@ -64,13 +90,21 @@ export function questionFromLines(lines: OcrLine[], matcher: Matcher): ImageQues
     const grams = new Set(messages.flatMap((m) => [...bigrams(m)]));
     let text = texts[best.i];
     for (let j = best.i + 1; j < texts.length && j <= best.i + 3; j++) {
-      if (within(texts[j], grams) < 0.6) break;
+      if (within(texts[j], grams) < 0.6 || !wrapsOnto(placed[j - 1], placed[j])) break;
       text += texts[j];
     }
     // Text before the line on the same message (a wrap the other way).
     for (let j = best.i - 1; j >= 0 && j >= best.i - 2; j--) {
-      if (within(texts[j], grams) < 0.8 || [...flat(texts[j])].length < 4) break;
+      if (within(texts[j], grams) < 0.8 || [...flat(texts[j])].length < 4 || !wrapsOnto(placed[j], placed[j + 1])) break;
       text = texts[j] + text;
+    }
+    // A photo taken at an angle can have two lines of one message read as one, the second first
+    // ("回密码。 密码错误请重新输入…"): put the message's beginning first.
+    for (const m of messages) {
+      const head = m.split(/[，,！!。]/)[0];
+      const at = head.length >= 4 ? text.indexOf(head) : -1;
+      const before = at > 0 ? text.slice(0, at).trim() : "";
+      if (before && within(before, grams) >= 0.6) { text = text.slice(at) + before; break; }
     }
     return { text: maskPersonal(limit(text)), isMessage: true, messageOf: best.id };
   }
