@@ -169,10 +169,11 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   const reader = opts.imageReader === undefined ? ownReader : opts.imageReader ?? undefined;
 
   // ---- web widget ----
-  const web = new WebChannel({ assistant, clock, origins: opts.origins, log });
+  const web = new WebChannel({ assistant, clock, origins: opts.origins, reader, log });
   hub.register(web);
   await app.register(async (scope) => {
-    scope.addHook("onRoute", (route) => { if (route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) route.bodyLimit = CHAT_BODY_LIMIT; });
+    // Small bodies on the widget's POSTs, unless a route sets its own (the picture route: 5 MB).
+    scope.addHook("onRoute", (route) => { if ((route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) && route.bodyLimit === undefined) route.bodyLimit = CHAT_BODY_LIMIT; });
     await web.routes(scope);
   }, { prefix: "/api/chat" });
   app.addHook("preClose", async () => web.closeStreams());
