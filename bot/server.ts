@@ -63,7 +63,7 @@ export interface ServerOptions {
   /** Reads text in pictures (default: the PaddleOCR recogniser, loaded on the first image); null → pictures are not read. */
   imageReader?: ImageReader | null;
   /** The WeChat bot; absent → off. */
-  wechat?: Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log"> | null;
+  wechat?: Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log" | "reader"> | null;
   /** The agents' console (default on); options override its defaults. */
   console?: boolean | Partial<Omit<ConsoleOptions, "understanding" | "conversations" | "conversationLog" | "hub" | "dataDir" | "clock">>;
   log?: LogFn;
@@ -258,7 +258,7 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   let wechat: WechatChannel | undefined;
   if (opts.wechat) {
     const { WechatChannel } = await import("../adapters/channels/wechat.ts");
-    wechat = new WechatChannel({ ...opts.wechat, assistant, clock, dataDir, log });
+    wechat = new WechatChannel({ ...opts.wechat, assistant, clock, dataDir, reader, log });
     hub.register(wechat);
   }
 

@@ -17,7 +17,7 @@ const SLOW = 180_000;
 
 async function postImage(base: string, bytes: Buffer, type = "image/png", conversationId?: string): Promise<{ status: number; body: any }> {
   const url = `${base}/api/chat/image${conversationId ? `?conversationId=${conversationId}` : ""}`;
-  const res = await fetch(url, { method: "POST", headers: { "content-type": type }, body: bytes });
+  const res = await fetch(url, { method: "POST", headers: { "content-type": type }, body: new Uint8Array(bytes) });
   const text = await res.text();
   let body: any = text;
   try { body = JSON.parse(text); } catch { /* not JSON */ }
