@@ -3,9 +3,14 @@
 // and never touch the disk; nothing here logs. Plain JavaScript so it runs without tsx.
 import { parentPort, workerData } from "node:worker_threads";
 import Ocr from "@gutenye/ocr-node";
+import sharp from "sharp";
+
+// No image cache (pictures are read once) and one libvips thread: memory stays flat.
+sharp.cache(false);
+sharp.concurrency(1);
 
 const threads = Number(workerData?.threads) || 1;
-const ready = Ocr.create({ onnxOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential" } });
+const ready = Ocr.create({ onnxOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", enableCpuMemArena: false, enableMemPattern: false } });
 ready.then(() => parentPort?.postMessage({ type: "ready" }), (err) => parentPort?.postMessage({ type: "failed", error: String(err?.message ?? err) }));
 
 parentPort?.on("message", async (msg) => {

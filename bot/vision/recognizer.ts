@@ -32,6 +32,8 @@ export interface RecognizerOptions {
   threads?: number;
   /** Longest wait for the models to load (ms). */
   loadTimeoutMs?: number;
+  /** The worker's JavaScript heap limit (MiB). */
+  heapMb?: number;
 }
 
 interface Job { id: number; bytes: Uint8Array; resolve: (l: OcrLine[]) => void; reject: (e: Error) => void }
@@ -54,6 +56,7 @@ export class Recognizer implements ImageReader {
   readonly queueLimit: number;
   private threads: number;
   private loadTimeoutMs: number;
+  private heapMb: number;
   /** Figures for the bench and /metrics: images read, refused, timed out. */
   readonly stats = { read: 0, busy: 0, timeouts: 0, failed: 0, loads: 0 };
 
@@ -62,6 +65,7 @@ export class Recognizer implements ImageReader {
     this.queueLimit = opts.queueLimit ?? 4;
     this.threads = opts.threads ?? 1;
     this.loadTimeoutMs = opts.loadTimeoutMs ?? 60_000;
+    this.heapMb = opts.heapMb ?? 256;
   }
 
   /** Whether the models are loaded (or loading). */
@@ -74,7 +78,9 @@ export class Recognizer implements ImageReader {
     if (this.closed) return Promise.reject(new RecognizerFailed("the recogniser is closed"));
     if (this.ready) return this.ready;
     this.stats.loads++;
-    const worker = new Worker(WORKER_URL, { workerData: { threads: this.threads } });
+    // A bounded heap: the OCR library builds large temporary arrays per image, and V8 collects
+    // them sooner under a limit (a worker that runs out is replaced, see reset()).
+    const worker = new Worker(WORKER_URL, { workerData: { threads: this.threads }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     worker.unref();
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
