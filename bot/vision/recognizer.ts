@@ -105,7 +105,8 @@ export class Recognizer implements ImageReader {
 
   read(bytes: Uint8Array): Promise<OcrLine[]> {
     if (this.closed) return Promise.reject(new RecognizerFailed("the recogniser is closed"));
-    if (this.queue.length >= this.queueLimit && this.current) { this.stats.busy++; return Promise.reject(new RecognizerBusy()); }
+    // The one being read (or first in line while the models load) plus queueLimit waiting.
+    if (this.queue.length + (this.current ? 1 : 0) >= this.queueLimit + 1) { this.stats.busy++; return Promise.reject(new RecognizerBusy()); }
     return new Promise<OcrLine[]>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, bytes, resolve, reject });
       void this.pump();
