@@ -34,6 +34,10 @@ export interface RecognizerOptions {
   loadTimeoutMs?: number;
   /** The worker's JavaScript heap limit (MiB). */
   heapMb?: number;
+  /** Idle this long, the worker stops and gives its memory back (the next image loads it again). */
+  idleMs?: number;
+  /** After this many images the worker is replaced once idle (its native memory grows slowly). */
+  recycleAfter?: number;
 }
 
 interface Job { id: number; bytes: Uint8Array; resolve: (l: OcrLine[]) => void; reject: (e: Error) => void }
@@ -57,6 +61,10 @@ export class Recognizer implements ImageReader {
   private threads: number;
   private loadTimeoutMs: number;
   private heapMb: number;
+  private idleMs: number;
+  private recycleAfter: number;
+  private idleTimer?: NodeJS.Timeout;
+  private readByWorker = 0;
   /** Figures for the bench and /metrics: images read, refused, timed out. */
   readonly stats = { read: 0, busy: 0, timeouts: 0, failed: 0, loads: 0 };
 
@@ -66,6 +74,8 @@ export class Recognizer implements ImageReader {
     this.threads = opts.threads ?? 1;
     this.loadTimeoutMs = opts.loadTimeoutMs ?? 60_000;
     this.heapMb = opts.heapMb ?? 256;
+    this.idleMs = opts.idleMs ?? 10 * 60_000;
+    this.recycleAfter = opts.recycleAfter ?? 200;
   }
 
   /** Whether the models are loaded (or loading). */
@@ -114,7 +124,9 @@ export class Recognizer implements ImageReader {
   }
 
   private async pump(): Promise<void> {
-    if (this.current || !this.queue.length) return;
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
+    if (this.current) return;
+    if (!this.queue.length) { this.whenIdle(); return; }
     const job = this.queue[0];
     try {
       await this.warm();
@@ -149,9 +161,26 @@ export class Recognizer implements ImageReader {
     if (!cur || cur.job.id !== m.id) return;
     clearTimeout(cur.timer);
     this.current = undefined;
+    this.readByWorker++;
     if (m.type === "done") { this.stats.read++; cur.job.resolve(m.lines); }
     else { this.stats.failed++; cur.job.reject(new RecognizerFailed(m.error)); }
     void this.pump();
+  }
+
+  /** Nothing to read: stop the worker now if it has read many images, else after idleMs. */
+  private whenIdle(): void {
+    if (!this.worker || this.closed) return;
+    const stop = () => {
+      this.idleTimer = undefined;
+      if (this.current || this.queue.length || !this.worker) return;
+      const w = this.worker;
+      this.worker = undefined;
+      this.ready = undefined;
+      void w.terminate();
+    };
+    if (this.readByWorker >= this.recycleAfter) return stop();
+    this.idleTimer = setTimeout(stop, this.idleMs);
+    this.idleTimer.unref();
   }
 
   /** The worker died: the image being read fails; waiting ones go to a fresh worker. */
@@ -167,6 +196,7 @@ export class Recognizer implements ImageReader {
   /** Stops the worker; waiting images fail. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     const w = this.worker;
     this.worker = undefined;
     this.ready = undefined;

@@ -25,6 +25,17 @@ describe("recogniser limits", () => {
     expect(r.pending).toBe(0);
   }, SLOW);
 
+  it("an idle worker stops and gives its memory back; the next image loads it again", async () => {
+    const r = new Recognizer({ idleMs: 50, timeoutMs: 120_000 });
+    made.push(r);
+    const png = await screenshot(SCREEN_MESSAGES[1].message);
+    await r.read(png);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.started).toBe(false);
+    expect((await r.read(png)).map((l) => l.text).join("")).toContain("密码错误");
+    expect(r.stats.loads).toBe(2);
+  }, SLOW);
+
   it("an image that takes too long fails with a timeout; the next image gets a fresh worker", async () => {
     const r = new Recognizer({ timeoutMs: 1 });
     made.push(r);
