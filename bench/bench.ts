@@ -47,4 +47,6 @@ export async function runBench(): Promise<void> {
   console.log(`resident memory: ${(mem.rss / 1048576).toFixed(1)} MiB (heap used ${(mem.heapUsed / 1048576).toFixed(1)} MiB)`);
   // Understanding (the learned decision, with the semantic step when lexical evidence does not decide), in its own process.
   execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "understand-bench.ts"), file], { stdio: "inherit", cwd: root });
+  // Reading pictures (bot/vision/): recognition time per image, memory, text latency meanwhile.
+  execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "vision-bench.ts")], { stdio: "inherit", cwd: root });
 }

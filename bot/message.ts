@@ -20,6 +20,11 @@ export interface Inbound {
   page?: { loginError?: string; loginRole?: string };
   /** The region the caller already knows (eval and replay lines), used on a fresh conversation. */
   region?: Region | null;
+  /**
+   * The message came as a picture (bot/vision/): `text` is what was read in it (masked), and
+   * `first` the reply that says so ("图片里的提示是：“…”"), to be shown before the answer.
+   */
+  image?: { read: string; first: Reply };
 }
 
 export type Band = "answer" | "clarify" | "decline";

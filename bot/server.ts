@@ -32,6 +32,7 @@ import type { WechatChannel, WechatOptions } from "../adapters/channels/wechat.t
 import { DEFAULTS, type Config } from "./main/config.ts";
 import { MAX_TEXT_CHARS, type LogFn } from "../adapters/channels/common.ts";
 import { privateDir, sweepDataDir } from "../adapters/storage/files.ts";
+import { Recognizer, type ImageReader } from "./vision/recognizer.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WEB = join(HERE, "web");
@@ -66,8 +67,10 @@ export interface ServerOptions {
   onTurn?: TurnListener;
   /** Bot Framework credentials; absent → open for local testing (loopback service URLs only). */
   botFramework?: BotFrameworkEnv;
+  /** Reads text in pictures (default: the PaddleOCR recogniser, loaded on the first image); null → pictures are not read. */
+  imageReader?: ImageReader | null;
   /** The WeChat bot; absent → off. */
-  wechat?: Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log"> | null;
+  wechat?: Omit<WechatOptions, "assistant" | "clock" | "dataDir" | "log" | "reader"> | null;
   /** The agents' console (default on); options override its defaults. */
   console?: boolean | Partial<Omit<ConsoleOptions, "understanding" | "conversations" | "conversationLog" | "hub" | "dataDir" | "clock">>;
   log?: LogFn;
@@ -202,11 +205,16 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     },
   });
 
+  // ---- pictures: one recogniser for every channel, its worker started by the first image ----
+  const ownReader = opts.imageReader === undefined ? new Recognizer() : undefined;
+  const reader = opts.imageReader === undefined ? ownReader : opts.imageReader ?? undefined;
+
   // ---- web widget ----
-  const web = new WebChannel({ assistant, clock, origins: opts.origins, log });
+  const web = new WebChannel({ assistant, clock, origins: opts.origins, reader, log });
   hub.register(web);
   await app.register(async (scope) => {
-    scope.addHook("onRoute", (route) => { if (route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) route.bodyLimit = CHAT_BODY_LIMIT; });
+    // Small bodies on the widget's POSTs, unless a route sets its own (the picture route: 5 MB).
+    scope.addHook("onRoute", (route) => { if ((route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) && route.bodyLimit === undefined) route.bodyLimit = CHAT_BODY_LIMIT; });
     await web.routes(scope);
   }, { prefix: "/api/chat" });
   app.addHook("preClose", async () => web.closeStreams());
@@ -248,7 +256,7 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   app.get("/metrics", async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 
   // ---- Bot Framework ----
-  const botframework = new BotFrameworkChannel({ assistant, dataDir, env: opts.botFramework ?? {}, log });
+  const botframework = new BotFrameworkChannel({ assistant, dataDir, env: opts.botFramework ?? {}, reader, log });
   hub.register(botframework);
   await app.register(botframework.routes);
 
@@ -291,7 +299,7 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   let wechat: WechatChannel | undefined;
   if (opts.wechat) {
     const { WechatChannel } = await import("../adapters/channels/wechat.ts");
-    wechat = new WechatChannel({ ...opts.wechat, assistant, clock, dataDir, log });
+    wechat = new WechatChannel({ ...opts.wechat, assistant, clock, dataDir, reader, log });
     hub.register(wechat);
   }
 
@@ -317,6 +325,7 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     await app.close();
     if (wechat) await wechat.stop();
     await assistant.close();
+    await ownReader?.close();
     await botframework.flush();
   })());
 

@@ -115,6 +115,8 @@ export class Assistant {
 
     const out = await this.steps(t);
     this.addNotices(out);
+    // A picture: what was read in it comes first, so the log (and a reloaded page) shows it too.
+    if (inbound.image && out.replies[0]?.text !== inbound.image.first.text) out.replies = [inbound.image.first, ...out.replies];
 
     session.turns++;
     const said = loggedText(text, expectsSecret);

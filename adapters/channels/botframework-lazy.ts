@@ -10,6 +10,9 @@ import type { BotFrameworkChannel as RealChannel, BotFrameworkOptions } from "./
 
 export type { BotFrameworkEnv, BotFrameworkOptions } from "./botframework.ts";
 
+/** Largest request body on /api/messages (same as ./botframework.ts, without loading botbuilder). */
+const ACTIVITY_BODY_LIMIT = 8 * 1024 * 1024;
+
 type Handler = (req: FastifyRequest, reply: FastifyReply) => unknown;
 
 export class BotFrameworkChannel implements Deliverer {
@@ -32,7 +35,7 @@ export class BotFrameworkChannel implements Deliverer {
       // The real channel declares its routes on a Fastify instance; collect its handlers so the
       // routes registered up front can call them. Only POST routes exist (/api/messages).
       const handlers = new Map<string, Handler>();
-      const collect = { post: (path: string, handler: Handler) => { handlers.set(path, handler); } };
+      const collect = { post: (path: string, _opts: unknown, handler: Handler) => { handlers.set(path, handler); } };
       await real.routes(collect as unknown as FastifyInstance); // only .post is used by the real routes
       return { real, handlers };
     })();
@@ -43,7 +46,8 @@ export class BotFrameworkChannel implements Deliverer {
   preload(): void { this.load().catch(() => {}); }
 
   routes = async (app: FastifyInstance): Promise<void> => {
-    app.post("/api/messages", async (req, reply) => {
+    // Up to 8 MB: a 5 MB image as a data: URI (CONTRACTS.md); other routes keep the server's limit.
+    app.post("/api/messages", { bodyLimit: ACTIVITY_BODY_LIMIT }, async (req, reply) => {
       await this.load();
       const handler = (await this.loading)?.handlers.get("/api/messages");
       if (!handler) throw new Error("botframework: the channel has no /api/messages route");

@@ -23,6 +23,13 @@ import { LowdbStore } from "../storage/lowdb-store.ts";
 import { MemoryStore, type SessionStore } from "../storage/types.ts";
 import { MAX_TEXT_CHARS, charCount, cleanText, isLoopbackUrl, type LogFn } from "./common.ts";
 import { BadRequest } from "./web.ts";
+import type { ImageReader } from "../../bot/vision/recognizer.ts";
+import { imageTurn } from "../../bot/vision/image-turn.ts";
+import { ImageRejected, MAX_IMAGE_BYTES, checkImageBytes, checkImageDecodes, decodeDataUri } from "../../bot/vision/image.ts";
+
+/** Largest request body on /api/messages: a 5 MB image as a base64 data: URI, and the Activity around it. */
+export const ACTIVITY_BODY_LIMIT = 8 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 10_000;
 
 /** The Bot Framework variables (CONTRACTS.md); all optional. */
 export interface BotFrameworkEnv {
@@ -36,6 +43,8 @@ export interface BotFrameworkOptions {
   assistant: Assistant;
   dataDir?: string;
   env?: BotFrameworkEnv;
+  /** Reads text in image attachments; absent → images get the "cannot read pictures" reply. */
+  reader?: ImageReader;
   log?: LogFn;
 }
 
@@ -92,10 +101,18 @@ export class BotFrameworkChannel implements Deliverer {
   /** Open endpoint (no app id): only local service URLs, so it cannot be used to send requests elsewhere. */
   get open(): boolean { return !this.appId; }
 
-  private logic = async (context: TurnContext): Promise<void> => {
+  private logic = async (context: TurnContext, image?: Uint8Array): Promise<void> => {
     const a = context.activity;
     if (a.type === ActivityTypes.Message) {
       const msg = toInbound(a);
+      if (image && this.opts.reader) {
+        // A picture (a screenshot of the platform's message): answered as the text read in it.
+        await this.refs.write(encodeKey(msg.key), TurnContext.getConversationReference(a));
+        const { text: _typed, ...rest } = msg;
+        const result = await imageTurn({ assistant: this.opts.assistant, reader: this.opts.reader, log: this.log }, rest, image);
+        if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, !!msg.isGroup)));
+        return;
+      }
       if (!msg.text) {
         // An image or a file only: ask for the question (or the error message) as text.
         if (a.attachments?.length) await context.sendActivity(MessageFactory.text(BOTFRAMEWORK_WORDING.mediaOnly));
@@ -146,10 +163,74 @@ export class BotFrameworkChannel implements Deliverer {
     }
   }
 
+  /**
+   * The image attachment of a message Activity, as bytes (CONTRACTS.md): a `data:` URI of up to
+   * 5 MB, or, on an open endpoint (no app id), an http URL on the Activity's own loopback
+   * service. The type is judged from the bytes. Bad ones are a 4xx with the reason.
+   */
+  async imageOf(body: unknown): Promise<Uint8Array | undefined> {
+    const a = body as { type?: unknown; attachments?: unknown; serviceUrl?: unknown };
+    if (a.type !== "message" || a.attachments === undefined || a.attachments === null) return undefined;
+    if (!Array.isArray(a.attachments)) throw new BadRequest(400, "attachments must be an array");
+    if (a.attachments.length > 10) throw new BadRequest(400, "at most 10 attachments");
+    const images = a.attachments.filter((x): x is { contentType?: unknown; contentUrl?: unknown } => {
+      if (!x || typeof x !== "object") return false;
+      const t = (x as { contentType?: unknown }).contentType;
+      const u = (x as { contentUrl?: unknown }).contentUrl;
+      return (typeof t === "string" && /^image\//i.test(t)) || (typeof u === "string" && /^data:image\//i.test(u));
+    });
+    const first = images[0];
+    if (!first) return undefined;
+    if (typeof first.contentUrl !== "string" || !first.contentUrl) throw new BadRequest(400, "the image attachment has no contentUrl");
+    const url = first.contentUrl;
+    try {
+      const bytes = url.startsWith("data:") ? decodeDataUri(url) : await this.fetchImage(url, String(a.serviceUrl ?? ""));
+      checkImageBytes(bytes);
+      await checkImageDecodes(bytes);
+      return bytes;
+    } catch (err) {
+      if (err instanceof ImageRejected) throw new BadRequest(err.statusCode, err.message);
+      throw err;
+    }
+  }
+
+  /** An image URL on the Activity's own loopback service (open endpoint only), at most 5 MB. */
+  private async fetchImage(url: string, serviceUrl: string): Promise<Uint8Array> {
+    let u: URL;
+    let service: URL;
+    try { u = new URL(url); service = new URL(serviceUrl); } catch { throw new BadRequest(400, "contentUrl is not a URL"); }
+    if (!this.open) throw new BadRequest(400, "image attachments must be data: URIs");
+    if (!isLoopbackUrl(url) || u.origin !== service.origin) {
+      throw new BadRequest(403, "contentUrl not allowed: without MicrosoftAppId only the Activity's own loopback service is fetched");
+    }
+    let res: Response;
+    try {
+      res = await fetch(u, { redirect: "manual", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    } catch {
+      throw new BadRequest(422, "the image could not be fetched from contentUrl");
+    }
+    if (res.status !== 200 || !res.body) throw new BadRequest(422, `the image could not be fetched from contentUrl (status ${res.status})`);
+    const declared = Number(res.headers.get("content-length") ?? "0");
+    if (declared > MAX_IMAGE_BYTES) { await res.body.cancel().catch(() => {}); throw new ImageRejected(413, `the image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`); }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      let part: ReadableStreamReadResult<Uint8Array>;
+      try { part = await reader.read(); } catch { throw new BadRequest(422, "the image could not be fetched from contentUrl"); }
+      if (part.done) break;
+      size += part.value.byteLength;
+      if (size > MAX_IMAGE_BYTES) { await reader.cancel().catch(() => {}); throw new ImageRejected(413, `the image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`); }
+      chunks.push(part.value);
+    }
+    return Buffer.concat(chunks);
+  }
+
   /** POST /api/messages, through an Express-like response shim for adapter.process. */
   routes = async (app: FastifyInstance): Promise<void> => {
-    app.post("/api/messages", async (req, reply) => {
+    app.post("/api/messages", { bodyLimit: ACTIVITY_BODY_LIMIT }, async (req, reply) => {
       this.check(req.body);
+      const image = this.opts.reader ? await this.imageOf(req.body) : undefined;
       let status = 200;
       let sent: unknown;
       const headers: Record<string, string> = {};
@@ -160,8 +241,8 @@ export class BotFrameworkChannel implements Deliverer {
         end() { return res; },
       };
       try {
-        await this.adapter.process({ method: "POST", body: req.body as Record<string, unknown>, headers: req.headers } as never, res as never, this.logic);
-      } catch (err) {
+        await this.adapter.process({ method: "POST", body: req.body as Record<string, unknown>, headers: req.headers } as never, res as never, (ctx) => this.logic(ctx, image));
+      } catch {
         throw new BadRequest(400, "not a valid Activity");
       }
       if (status === 401 || status === 403) throw new BadRequest(status, "unauthorized");

@@ -15,6 +15,9 @@ import { IDLE_MS } from "../../bot/conversations.ts";
 import { encodeKey, keyFor, parseKey } from "../../bot/conversation-key.ts";
 import { renderForButtons } from "../../bot/render.ts";
 import { MAX_CONTEXT_CHARS, MAX_TEXT_CHARS, charCount, cleanText, type LogFn } from "./common.ts";
+import type { ImageReader } from "../../bot/vision/recognizer.ts";
+import { imageTurn } from "../../bot/vision/image-turn.ts";
+import { ImageRejected, MAX_IMAGE_BYTES } from "../../bot/vision/image.ts";
 
 export const MAX_CHOICE_CHARS = 200;
 const SSE_PER_CONVERSATION = 4;
@@ -78,6 +81,8 @@ export interface WebChannelOptions {
   clock: Clock;
   /** Origins allowed to call the widget API from other pages; "*" for any; empty → same origin only. */
   origins?: string[] | "*";
+  /** Reads text in pictures (POST /api/chat/image); absent → that route answers 404. */
+  reader?: ImageReader;
   log?: LogFn;
 }
 
@@ -107,6 +112,24 @@ export class WebChannel implements Deliverer {
     if (!id || !(await this.isLive(id))) id = randomUUID(); // unknown or expired: a fresh conversation, silently
     const result = await this.opts.assistant.handle(toInbound(id, body));
     return { conversationId: id, result, lastEventId: result.lastEventId ?? 0 };
+  }
+
+  /**
+   * One turn from a picture the widget sent (attach button or paste): answered as the message
+   * read in it. The image stays in memory; only the masked text read reaches the log.
+   */
+  async image(conversationId: string | undefined, bytes: Uint8Array): Promise<{ conversationId: string; result: TurnResult; lastEventId: number; read: string | null }> {
+    const reader = this.opts.reader;
+    if (!reader) throw new BadRequest(404, "pictures are not read on this server");
+    let id = conversationId ?? "";
+    if (!id || !(await this.isLive(id))) id = randomUUID();
+    try {
+      const result = await imageTurn({ assistant: this.opts.assistant, reader, log: this.opts.log }, { key: keyFor("web", id) }, bytes);
+      return { conversationId: id, result, lastEventId: result.lastEventId ?? 0, read: result.read };
+    } catch (err) {
+      if (err instanceof ImageRejected) throw new BadRequest(err.statusCode, err.message, { maxBytes: MAX_IMAGE_BYTES });
+      throw err;
+    }
   }
 
   /** The transcript for a page reload; the choices still open are on the last message. */
@@ -229,6 +252,18 @@ export class WebChannel implements Deliverer {
       const out = await this.chat(parsed.data);
       reply.header("cache-control", "no-store");
       return { conversationId: out.conversationId, replies: out.result.replies.map(toWebReply), topic: out.result.topic, flow: out.result.flow, lastEventId: out.lastEventId };
+    });
+
+    // A picture: the raw bytes as the body (any image/* or application/octet-stream type; the
+    // type is judged from the bytes), the conversation id in the query. Up to 5 MB.
+    app.addContentTypeParser(/^(image\/[\w.+-]+|application\/octet-stream)$/, { parseAs: "buffer", bodyLimit: MAX_IMAGE_BYTES }, (_req, body, done) => done(null, body));
+    app.post("/image", { bodyLimit: MAX_IMAGE_BYTES }, async (req, reply) => {
+      if (!Buffer.isBuffer(req.body)) throw new BadRequest(415, "send the image bytes with an image/png, image/jpeg or image/webp content type");
+      const q = req.query as { conversationId?: unknown };
+      const cid = typeof q.conversationId === "string" && q.conversationId.length <= 200 ? q.conversationId : undefined;
+      const out = await this.image(cid, req.body);
+      reply.header("cache-control", "no-store");
+      return { conversationId: out.conversationId, replies: out.result.replies.map(toWebReply), topic: out.result.topic, flow: out.result.flow, lastEventId: out.lastEventId, read: out.read };
     });
 
     app.get("/:id/history", async (req, reply) => {

@@ -21,6 +21,10 @@ import { WECHAT_WORDING } from "../../bot/web/wording.ts";
 import { LowdbStore } from "../storage/lowdb-store.ts";
 import { MemoryStore, type SessionStore } from "../storage/types.ts";
 import { MAX_TEXT_CHARS, TokenBucket, charCount, cleanText, type LogFn } from "./common.ts";
+import type { ImageReader } from "../../bot/vision/recognizer.ts";
+import { imageTurn } from "../../bot/vision/image-turn.ts";
+import { ImageRejected, MAX_IMAGE_BYTES } from "../../bot/vision/image.ts";
+import { VISION_WORDING } from "../../bot/vision/wording.ts";
 
 export interface WechatOptions {
   assistant: Assistant;
@@ -43,6 +47,8 @@ export interface WechatOptions {
   roomIntervalMs?: number;
   /** Messages waiting to be sent beyond this are dropped (and logged). */
   queueLimit?: number;
+  /** Reads text in pictures sent in a private chat; absent → the "cannot read pictures" reply. */
+  reader?: ImageReader;
   log?: LogFn;
 }
 
@@ -150,6 +156,7 @@ export class WechatChannel implements Deliverer {
       return;
     }
     const target: Target = { contactId: talker.id };
+    if (type === types.Message.Image && this.opts.reader) return this.onImage(m, talker.id, target);
     if (media) return this.enqueue({ target, text: WECHAT_WORDING.mediaOnly });
     if (type !== types.Message.Text) return;
     const text = cleanText(m.text());
@@ -159,6 +166,33 @@ export class WechatChannel implements Deliverer {
     await this.targets.write(encodeKey(msg.key), target);
     const r = await this.opts.assistant.handle(msg);
     if (r.replies.length) this.enqueue({ target, text: joinReplies(r.replies) });
+  }
+
+  /**
+   * A picture in a private chat (a screenshot of the platform's message): its bytes from the
+   * puppet's file box, kept in memory, answered as the message read in it.
+   */
+  private async onImage(m: WxMessage, contactId: string, target: Target): Promise<void> {
+    const reader = this.opts.reader;
+    if (!reader) return;
+    let bytes: Buffer;
+    try {
+      const box = await m.toFileBox();
+      if (box.size > MAX_IMAGE_BYTES) return this.enqueue({ target, text: VISION_WORDING.badImage });
+      bytes = await box.toBuffer();
+    } catch (err) {
+      this.log(`wechat: picture not received (${String((err as Error)?.message ?? err).split("\n")[0]})`);
+      return this.enqueue({ target, text: VISION_WORDING.failed });
+    }
+    const key = { channel: "wechat" as const, conversationId: contactId, userId: contactId };
+    await this.targets.write(encodeKey(key), target);
+    try {
+      const r = await imageTurn({ assistant: this.opts.assistant, reader, log: this.log }, { key }, bytes);
+      if (r.replies.length) this.enqueue({ target, text: joinReplies(r.replies) });
+    } catch (err) {
+      if (err instanceof ImageRejected) return this.enqueue({ target, text: VISION_WORDING.badImage });
+      throw err;
+    }
   }
 
   /** Deliverer: an agent's reply or a late flow result to the contact or room. */

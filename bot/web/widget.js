@@ -103,6 +103,8 @@
     "textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:9px 10px;border:1px solid #8a94a3;border-radius:8px;font-size:16px;line-height:1.4;color:#1f2328;background:#fff}",
     ".send{border:0;border-radius:8px;background:#0d47a1;color:#fff;padding:0 16px;height:42px;font-size:15px;font-weight:600}",
     ".send[disabled]{background:#5c6b80}",
+    ".attach{display:inline-flex;align-items:center;justify-content:center;border:1px solid #8a94a3;border-radius:8px;background:#fff;color:#0d47a1;width:42px;height:42px;padding:0}",
+    ".attach:hover{background:#eef2f7}.attach[disabled]{color:#8a94a3}",
     ".tools{display:flex;justify-content:space-between;align-items:center;padding:4px 12px 10px;background:#fff;font-size:12px;color:#4a5361}",
     ".human{border:1px solid #2e7d32;background:#fff;color:#1b5e20;border-radius:16px;padding:3px 12px;font-size:13px}",
     ".human:hover{background:#eef7ee}",
@@ -144,6 +146,12 @@
   var form = el("form", { novalidate: "" });
   var input = el("textarea", { rows: "1", "aria-label": W.input, placeholder: W.placeholder, maxlength: String(MAX), autocomplete: "off", enterkeyhint: "send" });
   var sendBtn = el("button", { type: "submit", className: "send" }, W.send);
+  // Pictures: a screenshot of the platform's message, by the attach button or pasted.
+  var attachBtn = el("button", { type: "button", className: "attach", "aria-label": W.image, title: W.image });
+  attachBtn.appendChild(svgIcon("M21 19V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2zM8.5 13.5l2.5 3 3.5-4.5 4.5 6H5l3.5-4.5z", 20));
+  var fileInput = el("input", { type: "file", accept: "image/png,image/jpeg,image/webp", hidden: "", tabindex: "-1", "aria-hidden": "true" });
+  form.appendChild(attachBtn);
+  form.appendChild(fileInput);
   form.appendChild(input);
   form.appendChild(sendBtn);
   var tools = el("div", { className: "tools" });
@@ -415,6 +423,57 @@
         setTyping(false);
       });
   }
+
+  var IMAGE_TYPES = { "image/png": 1, "image/jpeg": 1, "image/webp": 1 };
+  function sendImage(file) {
+    if (state.busy || !file) return;
+    if (file.type && !IMAGE_TYPES[file.type]) { addMessage("note", W.imageType); return; }
+    if (file.size > (Number(W.imageMaxBytes) || 5242880)) { addMessage("note", W.imageTooBig); return; }
+    state.busy = true;
+    sendBtn.disabled = true;
+    attachBtn.disabled = true;
+    disableOldChoices();
+    clearRatings();
+    addMessage("user", W.imageSent);
+    setTyping(true);
+    var url = API + "/image" + (state.id ? "?conversationId=" + encodeURIComponent(state.id) : "");
+    fetch(url, { method: "POST", headers: { "content-type": IMAGE_TYPES[file.type] ? file.type : "application/octet-stream", accept: "application/json" }, body: file })
+      .then(json)
+      .then(function (r) {
+        if (r.status === 200 && r.body && r.body.conversationId) {
+          setId(r.body.conversationId);
+          if (typeof r.body.lastEventId === "number" && !state.source) state.lastEventId = r.body.lastEventId;
+          var rateAt = rateIndex(r.body);
+          (r.body.replies || []).forEach(function (rep, i) { addMessage("bot", rep.text, rep.choices, i === rateAt); });
+        } else if (r.status === 429) addMessage("note", W.tooFast);
+        else if (r.status === 413) addMessage("note", W.imageTooBig);
+        else if (r.status === 415) addMessage("note", W.imageType);
+        else if (r.status >= 400 && r.status < 500) addMessage("note", W.imageBad);
+        else addMessage("note", W.busy);
+      })
+      .catch(function () { addMessage("note", W.offline); })
+      .then(function () {
+        state.busy = false;
+        sendBtn.disabled = false;
+        attachBtn.disabled = false;
+        setTyping(false);
+      });
+  }
+  attachBtn.addEventListener("click", function () { if (!state.busy) fileInput.click(); });
+  fileInput.addEventListener("change", function () {
+    var f = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    if (f) sendImage(f);
+  });
+  input.addEventListener("paste", function (e) {
+    var items = (e.clipboardData && e.clipboardData.items) || [];
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].kind === "file" && /^image\//.test(items[i].type)) {
+        var f = items[i].getAsFile();
+        if (f) { e.preventDefault(); sendImage(f); return; }
+      }
+    }
+  });
 
   /* ---------- open / close, keyboard ---------- */
   function open(focus) {

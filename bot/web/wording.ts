@@ -31,6 +31,13 @@ export const WIDGET_WORDING = {
   tooFast: "您发送得太快了，请稍等片刻再试。",
   offline: "网络连接不太稳定，消息没有发出去，请稍后重试。",
   busy: "系统正忙，请稍后再试。",
+  /** The attach button's accessible name (CONTRACTS.md) and what a sent picture shows. */
+  image: "发送图片",
+  imageSent: "［图片］",
+  imageTooBig: "图片太大了，请发送 5 MB 以内的截图。",
+  imageType: "只能发送 PNG、JPEG 或 WebP 格式的图片（截图即可）。",
+  imageBad: "这张图片打不开，请换一张截图再试，或把提示文字打字发给我。",
+  imageMaxBytes: 5 * 1024 * 1024,
 };
 
 /** The widget's wording as JSON for the browser (functions become "{n}" templates). */
