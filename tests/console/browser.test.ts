@@ -124,7 +124,7 @@ describe("the console in a browser", () => {
 
     await con.getByLabel("回复用户").fill("您好，注册还在审核中的话，可以在“注册审核进度查询”里撤回后重新注册。");
     await con.getByRole("button", { name: "发送", exact: true }).click();
-    await user.getByRole("listitem").filter({ hasText: "注册审核进度查询" }).waitFor({ timeout: 10_000 });
+    await user.getByRole("listitem").filter({ hasText: "注册还在审核中的话" }).waitFor({ timeout: 10_000 });
     expect(await axeProblems(con)).toEqual([]);
 
     // The user answers: it reaches the agent, and the bot says nothing.
@@ -177,7 +177,8 @@ describe("the console in a browser", () => {
 
     await con.getByRole("tab", { name: "数据统计" }).click();
     await con.locator("#figures-svg rect").first().waitFor();
-    expect(Number(await con.locator('[data-total="questions"] strong').textContent())).toBeGreaterThan(3);
+    // Earlier tests asked several questions in the widget (flow steps are not counted as questions).
+    expect(Number(await con.locator('[data-total="questions"] strong').textContent())).toBeGreaterThan(0);
     expect(await con.locator("#figures-csv").getAttribute("href")).toMatch(/figures\.csv\?from=\d{4}-\d{2}-\d{2}&to=/);
     expect(await axeProblems(con)).toEqual([]);
   });

@@ -51,8 +51,8 @@ describe("learning loop", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.change.summary).toContain(q);
     expect(r.body.change.figures.after.regression.right).toBeGreaterThanOrEqual(r.body.change.figures.before.regression.right);
-    // The policy (looTolerance, default 3): no new wrong answers, at most 3 fewer answered directly.
-    expect(r.body.verdict.existing.after.wrong).toBeLessThanOrEqual(r.body.verdict.existing.before.wrong);
+    // The policy (looTolerance, default 3): at most one phrasing tipping wrong, at most 3 fewer answered directly.
+    expect(r.body.verdict.existing.after.wrong).toBeLessThanOrEqual(r.body.verdict.existing.before.wrong + 1);
     expect(r.body.verdict.existing.after.right).toBeGreaterThanOrEqual(r.body.verdict.existing.before.right - 3);
 
     const after = readFileSync(path, "utf8");

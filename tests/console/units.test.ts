@@ -200,14 +200,17 @@ describe("notices and the change verdict", () => {
       expect(placeNotices(r.replies, r.topic, noticeTexts(board, "register.how", 100))).toBe(r.replies);
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
-  it("refuses more wrong answers or fewer reached phrasings; tolerates a couple of answers turning into choices", () => {
+  it("refuses more wrong answers or fewer reached phrasings; tolerates a couple of answers turning into choices and one tipping wrong", () => {
     const set = (items: [string, "right" | "clarified" | "wrong" | "declined"][]): FigureSet => ({
       loo: { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 }, regression: { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 },
       looItems: new Map(items), regressionItems: [],
     });
     const base = set([["a\u00001", "right"], ["a\u00002", "right"], ["b\u00001", "clarified"]]);
     expect(judge(base, set([["a\u00001", "clarified"], ["a\u00002", "right"], ["b\u00001", "clarified"], ["new\u00001", "declined"]])).ok).toBe(true);
-    expect(judge(base, set([["a\u00001", "wrong"], ["a\u00002", "right"], ["b\u00001", "clarified"]])).ok).toBe(false);
+    // One phrasing may tip wrong (index statistics move with any change); two may not.
+    expect(judge(base, set([["a\u00001", "wrong"], ["a\u00002", "right"], ["b\u00001", "clarified"]])).ok).toBe(true);
+    expect(judge(base, set([["a\u00001", "wrong"], ["a\u00002", "wrong"], ["b\u00001", "clarified"]])).ok).toBe(false);
+    expect(judge(base, set([["a\u00001", "wrong"], ["a\u00002", "right"], ["b\u00001", "declined"]])).ok).toBe(false);
     expect(judge(base, set([["a\u00001", "declined"], ["a\u00002", "right"], ["b\u00001", "clarified"]])).ok).toBe(false);
     expect(judge(base, set([["a\u00001", "clarified"], ["a\u00002", "clarified"], ["b\u00001", "clarified"]]), 1).ok).toBe(false);
   });
