@@ -15,7 +15,10 @@ export async function runBench(): Promise<void> {
   const devPath = join(root, "..", "shared", "eval", "dev.jsonl");
   const regression = join(root, "knowledge", "regression.jsonl");
   const file = existsSync(devPath) ? devPath : regression;
-  const qs = readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l) => String(JSON.parse(l).q));
+  const qs = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => String(JSON.parse(l).q));
 
   // Start-up: a fresh process loads knowledge and tokenizer and answers one question.
   const starts: number[] = [];
@@ -43,7 +46,9 @@ export async function runBench(): Promise<void> {
   console.log(`questions: ${qs.length} from ${file} (x5 rounds)`);
   console.log(`match latency in process: p50 ${fmt(percentile(times, 50))} ms, p99 ${fmt(percentile(times, 99))} ms, max ${fmt(Math.max(...times))} ms`);
   console.log(`knowledge + tokenizer load in process: ${loadMs.toFixed(0)} ms`);
-  console.log(`process start to first answer (node bot/bin.js ask, tsx): median ${percentile(starts, 50).toFixed(0)} ms of ${starts.map((s) => s.toFixed(0)).join(", ")}`);
+  console.log(
+    `process start to first answer (node bot/bin.js ask, tsx): median ${percentile(starts, 50).toFixed(0)} ms of ${starts.map((s) => s.toFixed(0)).join(", ")}`,
+  );
   console.log(`resident memory: ${(mem.rss / 1048576).toFixed(1)} MiB (heap used ${(mem.heapUsed / 1048576).toFixed(1)} MiB)`);
   // Understanding (the learned decision, with the semantic step when lexical evidence does not decide), in its own process.
   execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "understand-bench.ts"), file], { stdio: "inherit", cwd: root });

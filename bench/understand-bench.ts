@@ -12,8 +12,14 @@ import { SemanticIndex, VectorCache, loadEmbedder } from "../bot/nlu/semantic.ts
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const file = process.argv[2] ?? join(root, "..", "shared", "eval", "dev.jsonl");
-const qs = readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l) => String(JSON.parse(l).q));
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
+const qs = readFileSync(file, "utf8")
+  .split("\n")
+  .filter((l) => l.trim())
+  .map((l) => String(JSON.parse(l).q));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
 const rss = () => (process.memoryUsage().rss / 1048576).toFixed(0);
 
 const rss0 = rss();
@@ -35,7 +41,8 @@ rmSync(empty, { recursive: true, force: true });
 const u = new Understander(matcher, undefined, async () => embedder);
 await u.warm();
 for (const q of qs) await u.understand(q); // warm-up
-const lexical: number[] = [], semantic: number[] = [];
+const lexical: number[] = [],
+  semantic: number[] = [];
 for (let round = 0; round < 3; round++) {
   for (const q of qs) {
     const text = round === 0 ? `${q} ` : `${q}${"？".repeat(round)}`; // new text each round: no query-vector cache hit

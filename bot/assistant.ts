@@ -51,7 +51,12 @@ export interface AssistantOptions {
  * Session files are encrypted at rest with `secretKey` (HELPDESK_SECRET_KEY) or, unset, with the
  * key generated next to the data directory (`<data dir>.key`, adapters/storage/secret-box.ts).
  */
-export function createStores(dataDir: string | undefined, clock: Clock, log?: (line: string) => void, opts: { secretKey?: string } = {}): { conversations: Conversations; conversationLog: ConversationLog } {
+export function createStores(
+  dataDir: string | undefined,
+  clock: Clock,
+  log?: (line: string) => void,
+  opts: { secretKey?: string } = {},
+): { conversations: Conversations; conversationLog: ConversationLog } {
   const box = dataDir ? openSecretBox({ secretKey: opts.secretKey, dataDir, log }) : undefined;
   const store: SessionStore<Session> = dataDir ? new LowdbStore<Session>(join(dataDir, "sessions"), log, { box }) : new MemoryStore<Session>();
   const conversationLog = dataDir ? new FileConversationLog(join(dataDir, "log"), clock, log) : new MemoryConversationLog(clock);
@@ -60,9 +65,10 @@ export function createStores(dataDir: string | undefined, clock: Clock, log?: (l
 
 export function createAssistant(opts: AssistantOptions = {}): Assistant {
   const clock = opts.clock ?? systemClock;
-  const stores = opts.conversations && opts.conversationLog
-    ? { conversations: opts.conversations, conversationLog: opts.conversationLog }
-    : createStores(opts.dataDir, clock, opts.log, { secretKey: opts.secretKey });
+  const stores =
+    opts.conversations && opts.conversationLog
+      ? { conversations: opts.conversations, conversationLog: opts.conversationLog }
+      : createStores(opts.dataDir, clock, opts.log, { secretKey: opts.secretKey });
   return new Assistant({
     understanding: new UnderstandingRef(opts.matcher ?? sharedMatcher(), { semantic: opts.semantic }),
     conversations: stores.conversations,

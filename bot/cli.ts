@@ -15,18 +15,31 @@ const has = (name: string) => args.includes(`--${name}`);
 function regionArg(): Region | null {
   const r = flag("region");
   if (r === undefined) return null;
-  if (r !== "zaozhuang" && r !== "taian") { console.error(`--region must be zaozhuang or taian, not ${r}`); process.exit(2); }
+  if (r !== "zaozhuang" && r !== "taian") {
+    console.error(`--region must be zaozhuang or taian, not ${r}`);
+    process.exit(2);
+  }
   return r;
 }
 /** One JSON object per line; fields are read defensively by each command. */
 type Row = Record<string, unknown>;
 function readJsonl(file: string): { line: number; value: Row }[] {
   let text: string;
-  try { text = readFileSync(file, "utf8"); } catch (e) { console.error(`cannot read ${file}: ${(e as Error).message}`); process.exit(2); }
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    console.error(`cannot read ${file}: ${(e as Error).message}`);
+    process.exit(2);
+  }
   const out: { line: number; value: Row }[] = [];
   text.split("\n").forEach((l, i) => {
     if (!l.trim()) return;
-    try { out.push({ line: i + 1, value: JSON.parse(l) }); } catch { console.error(`${file}:${i + 1}: not valid JSON`); process.exit(2); }
+    try {
+      out.push({ line: i + 1, value: JSON.parse(l) });
+    } catch {
+      console.error(`${file}:${i + 1}: not valid JSON`);
+      process.exit(2);
+    }
   });
   return out;
 }
@@ -46,12 +59,35 @@ async function main(): Promise<number> {
       const { createAssistant } = await import("./assistant.ts");
       const replyText = await rendered();
       const q = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1] === "--region")).join(" ");
-      if (!q) { console.error('usage: helpdesk ask "问题" [--region zaozhuang|taian] [--json]'); return 2; }
+      if (!q) {
+        console.error('usage: helpdesk ask "问题" [--region zaozhuang|taian] [--json]');
+        return 2;
+      }
       const assistant = createAssistant();
       const r = await assistant.handle({ key: { channel: "cli", conversationId: "ask", userId: "cli" }, text: q, region: regionArg() });
       if (has("json")) {
         const m = assistant.matcher.match(q);
-        console.log(JSON.stringify({ q, got: r.topic, offered: r.offered, confidence: r.confidence ?? m.confidence, reply: replyText(r.replies), band: r.band ?? m.band, flow: r.flow, scores: m.candidates.slice(0, 5).map((c) => ({ id: c.id, score: +c.score.toFixed(3), bm25: +c.bm25.toFixed(3), char: +c.char.toFixed(3), answer: +c.answer.toFixed(3), message: +c.message.toFixed(3) })), normalized: m.normalized, tokens: m.tokens }));
+        console.log(
+          JSON.stringify({
+            q,
+            got: r.topic,
+            offered: r.offered,
+            confidence: r.confidence ?? m.confidence,
+            reply: replyText(r.replies),
+            band: r.band ?? m.band,
+            flow: r.flow,
+            scores: m.candidates.slice(0, 5).map((c) => ({
+              id: c.id,
+              score: +c.score.toFixed(3),
+              bm25: +c.bm25.toFixed(3),
+              char: +c.char.toFixed(3),
+              answer: +c.answer.toFixed(3),
+              message: +c.message.toFixed(3),
+            })),
+            normalized: m.normalized,
+            tokens: m.tokens,
+          }),
+        );
       } else console.log(replyText(r.replies));
       return 0;
     }
@@ -92,7 +128,10 @@ async function main(): Promise<number> {
     }
     case "eval": {
       const file = args[0];
-      if (!file) { console.error("usage: helpdesk eval FILE"); return 2; }
+      if (!file) {
+        console.error("usage: helpdesk eval FILE");
+        return 2;
+      }
       const rows = readJsonl(file);
       const { createAssistant } = await import("./assistant.ts");
       const replyText = await rendered();
@@ -103,14 +142,20 @@ async function main(): Promise<number> {
         const region = value.region === "zaozhuang" || value.region === "taian" ? value.region : null;
         const r = await assistant.handle({ key: { channel: "eval", conversationId: `eval-${i}`, userId: "eval" }, text: q, region });
         if (r.topic) answered++;
-        process.stdout.write(JSON.stringify({ q: value.q, got: r.topic, offered: r.offered, confidence: Number((r.confidence ?? 0).toFixed(3)), reply: replyText(r.replies) }) + "\n");
+        process.stdout.write(
+          JSON.stringify({ q: value.q, got: r.topic, offered: r.offered, confidence: Number((r.confidence ?? 0).toFixed(3)), reply: replyText(r.replies) }) +
+            "\n",
+        );
       }
       console.error(`eval: ${rows.length} questions, ${answered} answered`);
       return 0;
     }
     case "replay": {
       const file = args[0];
-      if (!file) { console.error("usage: helpdesk replay FILE"); return 2; }
+      if (!file) {
+        console.error("usage: helpdesk replay FILE");
+        return 2;
+      }
       const rows = readJsonl(file);
       const clock = await configuredClock();
       const { createAssistant } = await import("./assistant.ts");
@@ -150,7 +195,10 @@ async function main(): Promise<number> {
         process.stdout.write(JSON.stringify({ hash: knowledgeHash(), knowledge: rest, prepared: m.prepared, sounds: m.norm.sounds }));
         return 0;
       }
-      if (args[0] !== "check") { console.error("usage: helpdesk kb check [--strict] [--quiet] [--list]"); return 2; }
+      if (args[0] !== "check") {
+        console.error("usage: helpdesk kb check [--strict] [--quiet] [--list]");
+        return 2;
+      }
       if (has("list")) {
         const { CHECKS } = await import("../knowledge/checks/index.ts");
         for (const c of CHECKS) console.log(`${c.name}: ${c.about}`);
@@ -181,7 +229,12 @@ async function main(): Promise<number> {
       const { startSandboxServer } = await import("../adapters/platform/sandbox-server.ts");
       const port = Number(flag("port") ?? 3979);
       const { config } = (await import("./main/config.ts")).readConfig();
-      const s = await startSandboxServer({ port, host: flag("host") ?? "127.0.0.1", dir: flag("dir") ?? config.sandboxDir, fixedCode: config.sandboxFixedCode });
+      const s = await startSandboxServer({
+        port,
+        host: flag("host") ?? "127.0.0.1",
+        dir: flag("dir") ?? config.sandboxDir,
+        fixedCode: config.sandboxFixedCode,
+      });
       console.error(`sandbox platform listening on ${s.url}`);
       return -1;
     }
@@ -214,7 +267,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => { if (code >= 0) process.exitCode = code; }, (err) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  },
+);

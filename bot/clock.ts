@@ -13,7 +13,13 @@ export function clockStartingAt(start: number, base: Clock = systemClock): Clock
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
   constructor(private t = Date.parse("2026-11-24T02:00:00Z")) {}
-  now(): number { return this.t; }
-  set(ms: number): void { this.t = ms; }
-  advance(ms: number): void { this.t += ms; }
+  now(): number {
+    return this.t;
+  }
+  set(ms: number): void {
+    this.t = ms;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }

@@ -35,5 +35,4 @@ export function channelOfKey(s: string): ChannelName | null {
   return parseKey(s)?.channel ?? null;
 }
 
-export const keyFor = (channel: ChannelName, conversationId: string, userId = conversationId): ConversationKey =>
-  ({ channel, conversationId, userId });
+export const keyFor = (channel: ChannelName, conversationId: string, userId = conversationId): ConversationKey => ({ channel, conversationId, userId });

@@ -11,7 +11,11 @@ export const IDLE_MS = 30 * 60 * 1000;
 
 export class Conversations {
   readonly lock = new KeyedLock();
-  constructor(readonly store: SessionStore<Session>, private clock: Clock, private idleMs = IDLE_MS) {}
+  constructor(
+    readonly store: SessionStore<Session>,
+    private clock: Clock,
+    private idleMs = IDLE_MS,
+  ) {}
 
   /** The session as a turn sees it now. Call under the lock. */
   async load(key: string): Promise<Session> {
@@ -48,8 +52,10 @@ export class Conversations {
         const s = await this.store.read(key);
         if (!s || this.clock.now() - s.updatedAt <= this.idleMs) return;
         if (!s.flow && !s.choices && !s.continuation && s.pendingCityTopic === undefined) return;
-        s.flow = null; s.choices = null;
-        delete s.continuation; delete s.pendingCityTopic;
+        s.flow = null;
+        s.choices = null;
+        delete s.continuation;
+        delete s.pendingCityTopic;
         await this.store.write(key, s);
         cleared.push(key);
       });

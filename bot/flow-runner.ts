@@ -47,19 +47,28 @@ export class FlowRunner {
     this.byTopic = new Map(flows.filter((f) => !f.byName).map((f) => [f.topic, f]));
   }
 
-  forTopic(id: string): AnyFlow | undefined { return this.byTopic.get(id); }
-  byNameOf(name: string): AnyFlow | undefined { return this.byName.get(name); }
+  forTopic(id: string): AnyFlow | undefined {
+    return this.byTopic.get(id);
+  }
+  byNameOf(name: string): AnyFlow | undefined {
+    return this.byName.get(name);
+  }
   /** Is the active flow's stored state one the current definition can read? */
   current(session: Session): AnyFlow | null {
     const f = session.flow && this.byName.get(session.flow.name);
     return f && session.flow && f.version === session.flow.version ? f : null;
   }
-  forget(key: string): void { this.heldCodes.delete(key); }
+  forget(key: string): void {
+    this.heldCodes.delete(key);
+  }
 
   private identifiedIn(key: string): { idNumber: string; masked: string; name: string } | undefined {
     const i = this.identified.get(key);
     if (!i) return undefined;
-    if (this.deps.clock.now() - i.at > IDENTIFIED_MS) { this.identified.delete(key); return undefined; }
+    if (this.deps.clock.now() - i.at > IDENTIFIED_MS) {
+      this.identified.delete(key);
+      return undefined;
+    }
     return i.person;
   }
 
@@ -114,7 +123,10 @@ export class FlowRunner {
     const f = session.flow;
     const prev = f?.back?.pop();
     if (!f || !prev) return null;
-    f.state = prev.state; f.choices = prev.choices; f.expects = prev.expects; f.lastReplies = prev.replies;
+    f.state = prev.state;
+    f.choices = prev.choices;
+    f.expects = prev.expects;
+    f.lastReplies = prev.replies;
     return prev.replies;
   }
 
@@ -126,7 +138,10 @@ export class FlowRunner {
     for (let guard = 0; guard < MAX_CHAIN; guard++) {
       replies.push(...step.replies);
       if (step.topic !== undefined && step.topic !== null) topic = step.topic;
-      if (step.setRegion) { session.region = step.setRegion; session.otherCity = undefined; }
+      if (step.setRegion) {
+        session.region = step.setRegion;
+        session.otherCity = undefined;
+      }
       if (step.holdCode) this.heldCodes.set(session.key, { code: step.holdCode, at: this.deps.clock.now() });
       if (step.request && session.flow) {
         session.flow.state = step.state;
@@ -156,7 +171,10 @@ export class FlowRunner {
         f.back = [...(f.back ?? []), { state: f.state, choices: f.choices, expects: f.expects, replies: f.lastReplies ?? [] }].slice(-5);
       }
       f.state = step.state;
-      if (replies.length) { f.choices = asking?.choices; f.expects = asking?.expects; }
+      if (replies.length) {
+        f.choices = asking?.choices;
+        f.expects = asking?.expects;
+      }
       f.lastReplies = replies;
     } else {
       session.flow = null;
@@ -179,15 +197,25 @@ export class FlowRunner {
       switch (req.op) {
         case "getRegistration": {
           const data = await p.getRegistration(req.idNumber, req.name);
-          if (data) this.identified.set(sessionKey, { person: { idNumber: req.idNumber, masked: maskIdNumber(req.idNumber), name: req.name }, at: this.deps.clock.now() });
+          if (data)
+            this.identified.set(sessionKey, {
+              person: { idNumber: req.idNumber, masked: maskIdNumber(req.idNumber), name: req.name },
+              at: this.deps.clock.now(),
+            });
           return { op: req.op, ok: true, data };
         }
-        case "sendCode": return { op: req.op, ok: true, data: await p.sendCode(req.idNumber, req.purpose) };
-        case "withdraw": return { op: req.op, ok: true, data: await p.withdrawRegistration(req.idNumber, req.code, req.idempotencyKey) };
-        case "findUnits": return { op: req.op, ok: true, data: await p.findUnits(req.query) };
-        case "startTransfer": return { op: req.op, ok: true, data: await p.startTransfer(req.idNumber, req.toUnitId, req.code, req.idempotencyKey) };
-        case "getTransfer": return { op: req.op, ok: true, data: await p.getTransfer(req.idNumber) };
-        case "verifyCode": return { op: req.op, ok: true, data: await p.verifyCode(req.idNumber, req.purpose, req.code) };
+        case "sendCode":
+          return { op: req.op, ok: true, data: await p.sendCode(req.idNumber, req.purpose) };
+        case "withdraw":
+          return { op: req.op, ok: true, data: await p.withdrawRegistration(req.idNumber, req.code, req.idempotencyKey) };
+        case "findUnits":
+          return { op: req.op, ok: true, data: await p.findUnits(req.query) };
+        case "startTransfer":
+          return { op: req.op, ok: true, data: await p.startTransfer(req.idNumber, req.toUnitId, req.code, req.idempotencyKey) };
+        case "getTransfer":
+          return { op: req.op, ok: true, data: await p.getTransfer(req.idNumber) };
+        case "verifyCode":
+          return { op: req.op, ok: true, data: await p.verifyCode(req.idNumber, req.purpose, req.code) };
       }
     } catch (err) {
       const code = err instanceof PlatformError ? err.code : "unavailable";

@@ -7,7 +7,10 @@ export class KeyedLock {
 
   async run<T>(key: string, fn: () => Promise<T> | T): Promise<T> {
     let lock = this.locks.get(key);
-    if (!lock) { lock = { mutex: new Mutex(), users: 0 }; this.locks.set(key, lock); }
+    if (!lock) {
+      lock = { mutex: new Mutex(), users: 0 };
+      this.locks.set(key, lock);
+    }
     lock.users++;
     try {
       return await lock.mutex.runExclusive(fn);
@@ -17,5 +20,7 @@ export class KeyedLock {
   }
 
   /** Keys held or waited for now (tests). */
-  get size(): number { return this.locks.size; }
+  get size(): number {
+    return this.locks.size;
+  }
 }

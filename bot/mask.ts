@@ -10,12 +10,15 @@ const DIGIT = "[0-9\\uFF10-\\uFF19]";
 const SEP = "[ \\t\\u00A0\\u3000\\-\\uFF0D\\u2010\\u2011\\u2013]{1,2}";
 const X = "[XxＸｘ]";
 /** A run of digit groups, optionally after "+" and optionally ending in X. */
-const RUN = new RegExp(`(?<![0-9\\uFF10-\\uFF19])(?:[+＋]${SEP.replace("{1,2}", "{0,2}")})?${DIGIT}+(?:${SEP}${DIGIT}+)*(?:${SEP.replace("{1,2}", "{0,1}")}${X})?(?![0-9\\uFF10-\\uFF19])`, "g");
+const RUN = new RegExp(
+  `(?<![0-9\\uFF10-\\uFF19])(?:[+＋]${SEP.replace("{1,2}", "{0,2}")})?${DIGIT}+(?:${SEP}${DIGIT}+)*(?:${SEP.replace("{1,2}", "{0,1}")}${X})?(?![0-9\\uFF10-\\uFF19])`,
+  "g",
+);
 const SEP_SPLIT = new RegExp(`(${SEP})`);
 
 /** Full-width digits and X to ASCII. */
 function ascii(s: string): string {
-  return s.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFF10 + 48)).replace(/[xＸｘ]/g, "X");
+  return s.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48)).replace(/[xＸｘ]/g, "X");
 }
 
 /** The masked form of one personal number written as bare digits, or null when it is none. */
@@ -33,7 +36,10 @@ function maskRun(run: string): string {
   let plus = false;
   let body = run;
   const lead = /^[+＋][ \t\u00A0\u3000\-\uFF0D\u2010\u2011\u2013]*/.exec(body);
-  if (lead) { plus = true; body = body.slice(lead[0].length); }
+  if (lead) {
+    plus = true;
+    body = body.slice(lead[0].length);
+  }
   // [group, sep, group, sep, …, group]; a trailing X is part of the last group.
   const parts = body.split(SEP_SPLIT);
   if (parts.length > 1 && /^[XxＸｘ]$/.test(parts[parts.length - 1])) {
@@ -79,18 +85,26 @@ function plain(text: string): string {
 
 /** Tokens that are never passwords: addresses, e-mail, IDs, phones, dates, versions, error codes. */
 function benign(tok: string): boolean {
-  return /^(?:https?:\/\/|www\.)/i.test(tok)
-    || /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(tok) // e-mail
-    || /^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/\S*)?$/i.test(tok) && /[a-z]/i.test(tok) && !/\d[a-z]|[a-z]\d/i.test(tok.split(".")[0] ?? "") // a host name
-    || /^\d{17}[\dXx]$|^\d{15}$/.test(tok) // ID number
-    || /^(?:\+?86)?1[3-9]\d{9}$/.test(tok) // mobile
-    || /^\d{1,4}(?:[-./:]\d{1,4})+$/.test(tok) // date, time, version
-    || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(tok) // ERR_CONNECTION_RESET
-    || /[<>]|^[\w.$]+\(.*\)?$|^\w+=\w+\(/.test(tok) // markup or code pasted in ("<img …>", "alert(1)")
-    || /^\??\w+=[^&=]*(?:&\w+=[^&=]*)+$/.test(tok); // a query string
+  return (
+    /^(?:https?:\/\/|www\.)/i.test(tok) ||
+    /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(tok) || // e-mail
+    (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/\S*)?$/i.test(tok) && /[a-z]/i.test(tok) && !/\d[a-z]|[a-z]\d/i.test(tok.split(".")[0] ?? "")) || // a host name
+    /^\d{17}[\dXx]$|^\d{15}$/.test(tok) || // ID number
+    /^(?:\+?86)?1[3-9]\d{9}$/.test(tok) || // mobile
+    /^\d{1,4}(?:[-./:]\d{1,4})+$/.test(tok) || // date, time, version
+    /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(tok) || // ERR_CONNECTION_RESET
+    /[<>]|^[\w.$]+\(.*\)?$|^\w+=\w+\(/.test(tok) || // markup or code pasted in ("<img …>", "alert(1)")
+    /^\??\w+=[^&=]*(?:&\w+=[^&=]*)+$/.test(tok)
+  ); // a query string
 }
 
-interface Classes { lower: boolean; upper: boolean; digit: boolean; symbol: boolean; n: number }
+interface Classes {
+  lower: boolean;
+  upper: boolean;
+  digit: boolean;
+  symbol: boolean;
+  n: number;
+}
 function classesOf(tok: string): Classes {
   const c = { lower: /[a-z]/.test(tok), upper: /[A-Z]/.test(tok), digit: /\d/.test(tok), symbol: /[^A-Za-z0-9]/.test(tok) };
   return { ...c, n: [c.lower, c.upper, c.digit, c.symbol].filter(Boolean).length };
@@ -116,7 +130,9 @@ function strongInText(tok: string): boolean {
 function nearKeyword(tok: string): boolean {
   if (tok.length < 4 || tok.length > 64 || benign(tok)) return false;
   const c = classesOf(tok);
-  return c.digit || c.symbol || (c.lower && c.upper) || (tok.length >= 6 && /^[a-z]+$/i.test(tok) && !/^(?:password|passwd|wrong|error|reset|login)$/i.test(tok));
+  return (
+    c.digit || c.symbol || (c.lower && c.upper) || (tok.length >= 6 && /^[a-z]+$/i.test(tok) && !/^(?:password|passwd|wrong|error|reset|login)$/i.test(tok))
+  );
 }
 
 const TOKEN = /[!-~]+/g;
@@ -134,7 +150,7 @@ export function looksLikePassword(text: string): boolean {
   if (!/\s/.test(s) && /^[!-~]+$/.test(s) && strongAlone(s)) return true;
   for (const m of s.matchAll(AFTER)) if (nearKeyword(trimPunct(m[1]))) return true;
   for (const m of s.matchAll(BEFORE)) if (nearKeyword(trimPunct(m[1]))) return true;
-  for (const m of s.matchAll(TOKEN)) if (strongInText(trimPunct(m[0])) || strongAlone(trimPunct(m[0])) && /[!@#$%^&*+=?~]/.test(m[0])) return true;
+  for (const m of s.matchAll(TOKEN)) if (strongInText(trimPunct(m[0])) || (strongAlone(trimPunct(m[0])) && /[!@#$%^&*+=?~]/.test(m[0]))) return true;
   return false;
 }
 

@@ -3,7 +3,8 @@
 import type { MatchResult } from "./nlu/matcher.ts";
 import { IDS } from "../knowledge/ids.ts";
 
-const GENERIC_LOGIN = /(登不上|登录不上|登陆不上|登不进|登录不进|登陆不进|登录不了|登陆不了|登不了|无法登录|无法登陆|不能登录|不能登陆|进不去|登录失败|登陆失败|怎么办|咋办|咋整|怎么回事|咋回事|什么意思|啥意思|怎么弄|怎么解决|为什么|为啥)/;
+const GENERIC_LOGIN =
+  /(登不上|登录不上|登陆不上|登不进|登录不进|登陆不进|登录不了|登陆不了|登不了|无法登录|无法登陆|不能登录|不能登陆|进不去|登录失败|登陆失败|怎么办|咋办|咋整|怎么回事|咋回事|什么意思|啥意思|怎么弄|怎么解决|为什么|为啥)/;
 const chars = (s: string) => [...s].length;
 
 /** A short question that only says logging in fails (or asks what to do about it). */

@@ -29,5 +29,4 @@ export function renderForButtons(r: Reply): string {
 }
 
 /** A turn's replies as one text (CLI, replay, eval). */
-export const renderAllText = (replies: Reply[], numbers?: (n: number) => string): string =>
-  replies.map((r) => renderText(r, numbers)).join("\n\n");
+export const renderAllText = (replies: Reply[], numbers?: (n: number) => string): string => replies.map((r) => renderText(r, numbers)).join("\n\n");

@@ -48,14 +48,22 @@ export interface RouteDeps {
 
 /** What each flow is called when the bot says it stops or resumes it. */
 const FLOW_LABEL: Record<string, string> = {
-  "withdraw": "撤回注册申请", "transfer": "单位调转", "check-progress": "审核进度查询", "withdraw-status": "撤回结果查询",
-  "transfer-status": "调转进度查询", "login-trouble": "登录问题排查", "password-forgot": "找回密码", "title-date": "职称时间确认",
-  "wrong-unit": "选错单位的处理", "special-registration": "特殊情况注册",
+  withdraw: "撤回注册申请",
+  transfer: "单位调转",
+  "check-progress": "审核进度查询",
+  "withdraw-status": "撤回结果查询",
+  "transfer-status": "调转进度查询",
+  "login-trouble": "登录问题排查",
+  "password-forgot": "找回密码",
+  "title-date": "职称时间确认",
+  "wrong-unit": "选错单位的处理",
+  "special-registration": "特殊情况注册",
 };
 const flowLabel = (name: string) => FLOW_LABEL[name] ?? "办理";
 
 /** Asking about what was done: the status flows, not the FAQ text. */
-const TRANSFER_STATUS = /(调转|调动|转单位|调单位|换单位).{0,10}(到哪|哪一步|进度|怎么样了|什么状态|状态|成功了|好了吗|好了没|通过了|批了|接收了|审核了吗|审了吗|了吗|了没)|(到哪一步|进度).{0,6}(调转|调动)/;
+const TRANSFER_STATUS =
+  /(调转|调动|转单位|调单位|换单位).{0,10}(到哪|哪一步|进度|怎么样了|什么状态|状态|成功了|好了吗|好了没|通过了|批了|接收了|审核了吗|审了吗|了吗|了没)|(到哪一步|进度).{0,6}(调转|调动)/;
 const WITHDRAW_STATUS = /撤回.{0,8}(成功|好了|了吗|了没|生效|结果|状态|进度)|撤(了|掉了)吗|撤回了没/;
 /** The flow that answers a status question, if the text is one. */
 export function statusFlowOf(text: string): "transfer-status" | "withdraw-status" | null {
@@ -70,8 +78,14 @@ const ID_DIGITS = /\d{15,17}[\dXx]/g;
 const SURE_WHILE_WAITING = 0.6;
 const CONTINUE = /^(继续|接着|继续吧|好的?[,，]?继续|接着办|继续办理?)$/;
 
-const outcome = (kind: Outcome["kind"], replies: Reply[], session: Session, extra: Partial<Outcome> = {}): Outcome =>
-  ({ kind, replies, topic: null, offered: [], flow: session.flow?.name ?? null, ...extra });
+const outcome = (kind: Outcome["kind"], replies: Reply[], session: Session, extra: Partial<Outcome> = {}): Outcome => ({
+  kind,
+  replies,
+  topic: null,
+  offered: [],
+  flow: session.flow?.name ?? null,
+  ...extra,
+});
 
 export class Router {
   /** A bare ID number (and name) sent before saying what for, held in memory only until the
@@ -79,7 +93,9 @@ export class Router {
   private bareIds = new Map<string, { text: string; at: number }>();
   constructor(private d: RouteDeps) {}
 
-  private get m(): Matcher { return this.d.matcher(); }
+  private get m(): Matcher {
+    return this.d.matcher();
+  }
 
   /** 1–5 above. */
   async route(t: Turn): Promise<Outcome> {
@@ -115,9 +131,25 @@ export class Router {
     const bare = this.bareIds.get(t.key);
     this.bareIds.delete(t.key);
     if (bare && this.d.now() - bare.at < IDLE_MS && this.d.runner.forTopic(target.id)?.personal) {
-      return this.answerTopic({ ...t, text: bare.text }, target.id, { band: "answer", id: target.id, offered: [], confidence: 1, candidates: [], normalized: bare.text, tokens: [] } as unknown as MatchResult);
+      return this.answerTopic({ ...t, text: bare.text }, target.id, {
+        band: "answer",
+        id: target.id,
+        offered: [],
+        confidence: 1,
+        candidates: [],
+        normalized: bare.text,
+        tokens: [],
+      } as unknown as MatchResult);
     }
-    return this.answerTopic(t, target.id, { band: "answer", id: target.id, offered: [], confidence: 1, candidates: [], normalized: t.text, tokens: [] } as unknown as MatchResult);
+    return this.answerTopic(t, target.id, {
+      band: "answer",
+      id: target.id,
+      offered: [],
+      confidence: 1,
+      candidates: [],
+      normalized: t.text,
+      tokens: [],
+    } as unknown as MatchResult);
   }
 
   private async activeFlow(t: Turn): Promise<Outcome> {
@@ -169,7 +201,8 @@ export class Router {
     const question = stored.expects === "secret" ? "请输入收到的6位验证码。" : (last?.text.split("\n\n").at(-1) ?? "");
     const reply: Reply = {
       text: `${W.flowResume(flowLabel(stored.name), question)}${stored.expects === "secret" ? "" : W.flowResumeHint}`,
-      ...(stored.choices?.length ? { choices: stored.choices } : {}), ...(stored.expects ? { expects: stored.expects } : {}),
+      ...(stored.choices?.length ? { choices: stored.choices } : {}),
+      ...(stored.expects ? { expects: stored.expects } : {}),
       ...(stored.expects === "secret" ? { sensitiveInput: true } : {}),
     };
     const replies = [...before, reply];
@@ -180,7 +213,8 @@ export class Router {
   /** Ends the active flow on the user's word; a question said after the pause word is answered. */
   private async stopFlow(t: Turn, name: string, rest: string): Promise<Outcome> {
     const { session } = t;
-    session.flow = null; session.choices = null;
+    session.flow = null;
+    session.choices = null;
     this.d.runner.forget(t.key);
     const stopped: Reply = { text: W.flowStopped(flowLabel(name)) };
     if (!rest) return outcome("interrupt", [stopped], session);
@@ -194,7 +228,15 @@ export class Router {
     if (!flow) return this.understand(t, t.text);
     t.session.flow = null;
     t.session.lastTopic = flow.topic;
-    return this.startFlow(t, flow, { band: "answer", id: flow.topic, offered: [], confidence: 1, candidates: [], normalized: t.text, tokens: [] } as unknown as MatchResult);
+    return this.startFlow(t, flow, {
+      band: "answer",
+      id: flow.topic,
+      offered: [],
+      confidence: 1,
+      candidates: [],
+      normalized: t.text,
+      tokens: [],
+    } as unknown as MatchResult);
   }
 
   private async fromFlow(t: Turn, o: FlowOutcome, m?: MatchResult): Promise<Outcome> {
@@ -218,7 +260,10 @@ export class Router {
     if (id) {
       // The request understood without the person's number and name; the flow gets them all.
       const name = findName(text.replace(ID_DIGITS, " "));
-      const request = text.replace(ID_DIGITS, " ").replace(name ?? "\u0000", " ").trim();
+      const request = text
+        .replace(ID_DIGITS, " ")
+        .replace(name ?? "\u0000", " ")
+        .trim();
       return this.handleMatch(t, text, await this.d.understand(request));
     }
     return this.handleMatch(t, text, await this.d.understand(text));
@@ -236,12 +281,19 @@ export class Router {
 
   private applyPlace(session: Session, m: MatchResult): void {
     if (!m.place) return;
-    if (m.place.region === "other") { session.region = null; session.otherCity = m.place.name; }
-    else { session.region = m.place.region; session.otherCity = undefined; }
+    if (m.place.region === "other") {
+      session.region = null;
+      session.otherCity = m.place.name;
+    } else {
+      session.region = m.place.region;
+      session.otherCity = undefined;
+    }
   }
 
   private isContextOnly(text: string, place: string): boolean {
-    const rest = this.m.norm.clean(text).replace(/\s+/g, "")
+    const rest = this.m.norm
+      .clean(text)
+      .replace(/\s+/g, "")
       .replace(place, "")
       .replace(/我是|我在|我们是|我们在|这边|那边|这里|的|人|市|区|县|上班|工作|单位|老师|地区|你好|您好/g, "");
     return [...rest].length <= 2;
@@ -264,13 +316,19 @@ export class Router {
     if (m.band === "clarify") {
       const labels = m.offered.map((id) => this.m.entry(id)?.title ?? id);
       session.choices = { labels, targets: m.offered.map((id) => ({ type: "topic", id }) as ChoiceTarget) };
-      return outcome("clarify", [{ text: W.clarifyLead, choices: labels, expects: "clarify" }], session,
-        { offered: m.offered, band: "clarify", confidence: m.confidence });
+      return outcome("clarify", [{ text: W.clarifyLead, choices: labels, expects: "clarify" }], session, {
+        offered: m.offered,
+        band: "clarify",
+        confidence: m.confidence,
+      });
     }
     session.choices = { labels: ["转人工"], targets: [{ type: "handoff" }] };
     const lead = m.outOfScope ? W.declineOutOfScope : W.declineUnknown;
-    return outcome("decline", [{ text: `${lead}\n${W.offerHuman}`, choices: ["转人工"], expects: "optional" }], session,
-      { band: "decline", confidence: m.confidence, outOfScope: m.outOfScope });
+    return outcome("decline", [{ text: `${lead}\n${W.offerHuman}`, choices: ["转人工"], expects: "optional" }], session, {
+      band: "decline",
+      confidence: m.confidence,
+      outOfScope: m.outOfScope,
+    });
   }
 
   private offerSecondary(session: Session, replies: Reply[], id: string): void {
@@ -305,7 +363,10 @@ export class Router {
       // Personal data never in a group: the answer here, the rest in a private chat.
       await this.continueInPrivate(t);
       const answer = this.d.runner.context(t.session, true).answer(flow.topic);
-      return outcome("flow", [{ text: `${answer}\n\n${W.groupPersonal}`, topic: flow.topic, sensitiveInput: true }], t.session, { topic: flow.topic, flow: null });
+      return outcome("flow", [{ text: `${answer}\n\n${W.groupPersonal}`, topic: flow.topic, sensitiveInput: true }], t.session, {
+        topic: flow.topic,
+        flow: null,
+      });
     }
     return this.fromFlow(t, await this.d.runner.start(t.session, flow, t.text, t.isGroup), m);
   }
@@ -316,7 +377,9 @@ export class Router {
     if (!k) return;
     const privateKey = encodeKey({ channel: k.channel, conversationId: k.userId, userId: k.userId });
     const at = this.d.now();
-    await this.d.conversations.withSession(privateKey, (s) => { s.continuation = { text: t.text, at }; });
+    await this.d.conversations.withSession(privateKey, (s) => {
+      s.continuation = { text: t.text, at };
+    });
   }
 
   /**
@@ -341,7 +404,8 @@ export class Router {
   /** Hands the conversation to a person; `before` are replies said first. */
   async handoff(t: Turn, reason: string, before: Reply[] = []): Promise<Outcome> {
     const { session } = t;
-    session.flow = null; session.choices = null;
+    session.flow = null;
+    session.choices = null;
     this.d.runner.forget(t.key);
     let ticket = session.handoff?.ticketId;
     if (this.d.tickets && !ticket) {

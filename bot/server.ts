@@ -94,7 +94,11 @@ export function limitedPath(req: { url: string; routeOptions?: { url?: string } 
   if (routed) return routed;
   const raw = req.url.split("?")[0] ?? "";
   let path = raw;
-  try { path = decodeURIComponent(raw); } catch { /* malformed escapes: the raw path */ }
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    /* malformed escapes: the raw path */
+  }
   return path.replace(/\/{2,}/g, "/");
 }
 
@@ -105,16 +109,24 @@ export function limitedPath(req: { url: string; routeOptions?: { url?: string } 
  * nearest proxy (never the left-most entry, which any client writes itself); an address list is
  * resolved by fastify (proxy-addr) into `req.ip`; no proxy → the socket's peer.
  */
-export function clientAddress(req: { ip: string; headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } }, trust: FastifyServerOptions["trustProxy"]): string {
+export function clientAddress(
+  req: { ip: string; headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } },
+  trust: FastifyServerOptions["trustProxy"],
+): string {
   const hops = trust === true ? 1 : typeof trust === "number" ? trust : 0;
   if (hops <= 0) return req.ip;
   const header = req.headers["x-forwarded-for"];
-  const forwarded = (Array.isArray(header) ? header.join(",") : header ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const forwarded = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const chain = [req.socket?.remoteAddress ?? req.ip, ...forwarded.reverse()];
   return chain[Math.min(hops, chain.length - 1)] ?? req.ip;
 }
 
-function asset(name: string): string { return readFileSync(join(WEB, name), "utf8"); }
+function asset(name: string): string {
+  return readFileSync(join(WEB, name), "utf8");
+}
 
 export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   const log: LogFn = opts.log ?? (() => {});
@@ -137,8 +149,11 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
     let status = typeof e.statusCode === "number" ? e.statusCode : e.validation ? 400 : 500;
     const extra = err instanceof BadRequest ? err.extra : {};
     if (status >= 400 && status < 500) {
-      const reason = status === 429 ? "too many requests, please slow down" : (e.message || e.error || "bad request");
-      return reply.code(status).type("application/json; charset=utf-8").send({ error: reason, ...extra });
+      const reason = status === 429 ? "too many requests, please slow down" : e.message || e.error || "bad request";
+      return reply
+        .code(status)
+        .type("application/json; charset=utf-8")
+        .send({ error: reason, ...extra });
     }
     if (/shutting down/.test(e.message ?? "")) {
       return reply.code(503).type("application/json; charset=utf-8").send({ error: "the assistant is restarting, please try again shortly" });
@@ -152,7 +167,8 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   app.addHook("onResponse", async (req, reply) => {
     metrics.request(req.method, req.routeOptions?.url ?? "unmatched", reply.statusCode);
     // One line per request for the operator; never the body, never a query string (it may carry ids).
-    if (requestLog) log(`http ${req.method} ${req.routeOptions?.url ?? req.url.split("?")[0].slice(0, 80)} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms`);
+    if (requestLog)
+      log(`http ${req.method} ${req.routeOptions?.url ?? req.url.split("?")[0].slice(0, 80)} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms`);
   });
   app.addHook("onSend", async (req, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
@@ -173,7 +189,10 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
       timeWindow: 60_000,
       // The console has its own sign-in throttle; agents polling the queue must not hit this one.
       // The path is the one the router matched (decoded: POST /%61pi/chat is /api/chat), never the raw URL.
-      allowList: (req) => { const p = limitedPath(req); return !p.startsWith("/api/") || p.startsWith("/api/console/"); },
+      allowList: (req) => {
+        const p = limitedPath(req);
+        return !p.startsWith("/api/") || p.startsWith("/api/console/");
+      },
       // Behind a proxy: the client address as trusted hops report it (HELPDESK_TRUST_PROXY).
       keyGenerator: (req) => clientAddress(req, opts.trustProxy ?? false),
       errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: "too many requests", message: `rate limit exceeded, retry in ${ctx.after}` }),
@@ -189,13 +208,27 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   const stores = createStores(dataDir, clock, log, { secretKey: opts.secretKey });
   const understanding = new UnderstandingRef(opts.matcher ?? sharedMatcher());
   const hub = new DeliveryHub(stores.conversationLog, log);
-  const consoleService = opts.console === false ? undefined : await ConsoleService.create({
-    ...(typeof opts.console === "object" ? opts.console : {}),
-    understanding, conversations: stores.conversations, conversationLog: stores.conversationLog, hub, dataDir, clock, log,
-  });
+  const consoleService =
+    opts.console === false
+      ? undefined
+      : await ConsoleService.create({
+          ...(typeof opts.console === "object" ? opts.console : {}),
+          understanding,
+          conversations: stores.conversations,
+          conversationLog: stores.conversationLog,
+          hub,
+          dataDir,
+          clock,
+          log,
+        });
   const assistant = new Assistant({
-    understanding, conversations: stores.conversations, log: stores.conversationLog, flows: ALL_FLOWS, clock,
-    platform: opts.platform, logLine: log,
+    understanding,
+    conversations: stores.conversations,
+    log: stores.conversationLog,
+    flows: ALL_FLOWS,
+    clock,
+    platform: opts.platform,
+    logLine: log,
     tickets: consoleService?.queue ?? opts.tickets,
     notices: consoleService?.noticesFor,
     onTurn: (e) => {
@@ -207,16 +240,22 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
 
   // ---- pictures: one recogniser for every channel, its worker started by the first image ----
   const ownReader = opts.imageReader === undefined ? new Recognizer() : undefined;
-  const reader = opts.imageReader === undefined ? ownReader : opts.imageReader ?? undefined;
+  const reader = opts.imageReader === undefined ? ownReader : (opts.imageReader ?? undefined);
 
   // ---- web widget ----
   const web = new WebChannel({ assistant, clock, origins: opts.origins, reader, log });
   hub.register(web);
-  await app.register(async (scope) => {
-    // Small bodies on the widget's POSTs, unless a route sets its own (the picture route: 5 MB).
-    scope.addHook("onRoute", (route) => { if ((route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) && route.bodyLimit === undefined) route.bodyLimit = CHAT_BODY_LIMIT; });
-    await web.routes(scope);
-  }, { prefix: "/api/chat" });
+  await app.register(
+    async (scope) => {
+      // Small bodies on the widget's POSTs, unless a route sets its own (the picture route: 5 MB).
+      scope.addHook("onRoute", (route) => {
+        if ((route.method === "POST" || (Array.isArray(route.method) && route.method.includes("POST"))) && route.bodyLimit === undefined)
+          route.bodyLimit = CHAT_BODY_LIMIT;
+      });
+      await web.routes(scope);
+    },
+    { prefix: "/api/chat" },
+  );
   app.addHook("preClose", async () => web.closeStreams());
 
   const page = asset("demo.html");
@@ -224,7 +263,10 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   const css = asset("demo.css");
   const demoJs = asset("demo.js");
   app.get("/", async (_req, reply) => {
-    reply.header("content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+    reply.header(
+      "content-security-policy",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    );
     reply.header("cache-control", "no-cache");
     return reply.type("text/html; charset=utf-8").send(page);
   });
@@ -239,19 +281,39 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   // ---- health: 200 only once the knowledge is loaded ----
   app.get("/healthz", async (_req, reply) => {
     let ok = ready;
-    try { ok = ok && !!assistant.matcher; } catch { ok = false; }
-    return reply.code(ok ? 200 : 503).type("application/json; charset=utf-8").send({ ok });
+    try {
+      ok = ok && !!assistant.matcher;
+    } catch {
+      ok = false;
+    }
+    return reply
+      .code(ok ? 200 : 503)
+      .type("application/json; charset=utf-8")
+      .send({ ok });
   });
   // Alive: the process answers. Ready: knowledge loaded and the stores answer (a balancer sends turns only then).
   app.get("/livez", async (_req, reply) => reply.type("application/json; charset=utf-8").send({ ok: true }));
   app.get("/readyz", async (_req, reply) => {
     const checks: Record<string, boolean> = { knowledge: ready && !!assistant.matcher, sessions: false, log: false };
     await Promise.all([
-      assistant.conversations.store.read("cli:readyz:readyz").then(() => { checks.sessions = true; }, () => {}),
-      assistant.log.read("cli:readyz:readyz").then(() => { checks.log = true; }, () => {}),
+      assistant.conversations.store.read("cli:readyz:readyz").then(
+        () => {
+          checks.sessions = true;
+        },
+        () => {},
+      ),
+      assistant.log.read("cli:readyz:readyz").then(
+        () => {
+          checks.log = true;
+        },
+        () => {},
+      ),
     ]);
     const ok = Object.values(checks).every(Boolean);
-    return reply.code(ok ? 200 : 503).type("application/json; charset=utf-8").send({ ok, checks });
+    return reply
+      .code(ok ? 200 : 503)
+      .type("application/json; charset=utf-8")
+      .send({ ok, checks });
   });
   app.get("/metrics", async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 
@@ -261,17 +323,22 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   await app.register(botframework.routes);
 
   // ---- 👍 / 👎 on a reply, from any channel: recorded in the conversation log ----
-  const feedbackBody = z.object({
-    sessionKey: z.string().min(3).max(600).optional(), conversationId: z.string().min(1).max(200).optional(),
-    eventId: z.number().int().positive().optional(), helpful: z.boolean(),
-  }).refine((b) => b.sessionKey || b.conversationId, "sessionKey or conversationId is required");
+  const feedbackBody = z
+    .object({
+      sessionKey: z.string().min(3).max(600).optional(),
+      conversationId: z.string().min(1).max(200).optional(),
+      eventId: z.number().int().positive().optional(),
+      helpful: z.boolean(),
+    })
+    .refine((b) => b.sessionKey || b.conversationId, "sessionKey or conversationId is required");
   const feedbackHits = new Map<string, number[]>();
   app.post("/api/feedback", { bodyLimit: 4096 }, async (req, reply) => {
     // A public endpoint: a modest per-address rate keeps it from being used to skew the figures.
     const t = clock.now();
     const hits = (feedbackHits.get(req.ip) ?? []).filter((x) => t - x < 60_000);
     if (hits.length >= 30) throw new BadRequest(429, "too many requests");
-    hits.push(t); feedbackHits.set(req.ip, hits);
+    hits.push(t);
+    feedbackHits.set(req.ip, hits);
     if (feedbackHits.size > 10_000) feedbackHits.clear();
     const parsed = feedbackBody.safeParse(req.body);
     if (!parsed.success) throw new BadRequest(400, parsed.error.issues[0]?.message ?? "invalid body");
@@ -285,14 +352,22 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
       throw new BadRequest(known ? 409 : 404, known ? "nothing to rate yet" : "no such conversation");
     }
     const question = [...(await stores.conversationLog.read(key))].reverse().find((e) => e.role === "user" && e.id < rated.id);
-    await consoleService?.recordFeedback({ sessionKey: key, helpful: b.helpful, topic: rated.topic ?? null, question: question?.text ?? null, ratedAt: rated.at });
+    await consoleService?.recordFeedback({
+      sessionKey: key,
+      helpful: b.helpful,
+      topic: rated.topic ?? null,
+      question: question?.text ?? null,
+      ratedAt: rated.at,
+    });
     return reply.send({ ok: true, topic: rated.topic ?? null });
   });
 
   // ---- agents' console ----
   if (consoleService) {
     await app.register(consoleRoutes, { service: consoleService });
-    app.addHook("onClose", async () => { await consoleService.close(); });
+    app.addHook("onClose", async () => {
+      await consoleService.close();
+    });
   }
 
   // ---- WeChat (off unless configured) ----
@@ -306,11 +381,17 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   // Idle conversations lose their flow state on a timer (real time; idleness is read on the clock).
   const sweepEvery = opts.idleSweepMs ?? IDLE_SWEEP_MS;
   let sweeping: Promise<unknown> | undefined;
-  const sweepTimer = sweepEvery > 0 ? setInterval(() => {
-    sweeping ??= assistant.sweepIdle()
-      .catch((err) => log(`idle sweep failed: ${maskPersonal(String((err as Error).message)).split("\n")[0]}`))
-      .finally(() => { sweeping = undefined; });
-  }, sweepEvery) : undefined;
+  const sweepTimer =
+    sweepEvery > 0
+      ? setInterval(() => {
+          sweeping ??= assistant
+            .sweepIdle()
+            .catch((err) => log(`idle sweep failed: ${maskPersonal(String((err as Error).message)).split("\n")[0]}`))
+            .finally(() => {
+              sweeping = undefined;
+            });
+        }, sweepEvery)
+      : undefined;
   sweepTimer?.unref();
 
   await app.ready();
@@ -318,16 +399,17 @@ export async function buildServer(opts: ServerOptions): Promise<BuiltServer> {
   if (wechat) await wechat.start();
 
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= (async () => {
-    ready = false;
-    if (sweepTimer) clearInterval(sweepTimer);
-    await sweeping;
-    await app.close();
-    if (wechat) await wechat.stop();
-    await assistant.close();
-    await ownReader?.close();
-    await botframework.flush();
-  })());
+  const close = () =>
+    (closing ??= (async () => {
+      ready = false;
+      if (sweepTimer) clearInterval(sweepTimer);
+      await sweeping;
+      await app.close();
+      if (wechat) await wechat.stop();
+      await assistant.close();
+      await ownReader?.close();
+      await botframework.flush();
+    })());
 
   return { app, assistant, hub, console: consoleService, web, botframework, wechat, close };
 }
@@ -375,7 +457,9 @@ export async function serve(config: Config): Promise<BuiltServer> {
   void built.assistant.understanding.warm();
   const addr = built.app.server.address() as AddressInfo;
   const host = config.host;
-  log(`helpdesk listening on http://${host.includes(":") ? `[${host}]` : host}:${addr.port} (data: ${config.dataDir}; rate limit: ${config.rateLimit || "off"}/min; Bot Framework: ${bf.appId ? "authenticated" : "open, loopback service URLs only"}; WeChat: ${built.wechat ? "on" : "off"}${config.now === undefined ? "" : `; now: ${new Date(clock.now()).toISOString()} (HELPDESK_NOW)`})`);
+  log(
+    `helpdesk listening on http://${host.includes(":") ? `[${host}]` : host}:${addr.port} (data: ${config.dataDir}; rate limit: ${config.rateLimit || "off"}/min; Bot Framework: ${bf.appId ? "authenticated" : "open, loopback service URLs only"}; WeChat: ${built.wechat ? "on" : "off"}${config.now === undefined ? "" : `; now: ${new Date(clock.now()).toISOString()} (HELPDESK_NOW)`})`,
+  );
   built.botframework.preload(); // botbuilder in the background, after the server answers
 
   let stopping = false;

@@ -30,18 +30,28 @@ import { W } from "./wording.ts";
  */
 export class UnderstandingRef {
   private understander: Understander;
-  constructor(public current: Matcher, opts: { semantic?: boolean } = {}) {
+  constructor(
+    public current: Matcher,
+    opts: { semantic?: boolean } = {},
+  ) {
     this.semantic = opts.semantic ?? true;
     this.understander = new Understander(current);
   }
   /** false: lexical evidence only (the semantic model is never loaded). */
   readonly semantic: boolean;
   /** Turns already running keep the matcher they started with. */
-  replace(m: Matcher): void { this.current = m; this.understander = new Understander(m); }
+  replace(m: Matcher): void {
+    this.current = m;
+    this.understander = new Understander(m);
+  }
   /** What a new question asks, decided with all the evidence. */
-  understand(text: string): Promise<MatchResult> { return this.understander.understand(text, { semantic: this.semantic }); }
+  understand(text: string): Promise<MatchResult> {
+    return this.understander.understand(text, { semantic: this.semantic });
+  }
   /** Loads the semantic model in the background (the server calls it once listening). */
-  warm(): Promise<boolean> { return this.semantic ? this.understander.warm() : Promise.resolve(false); }
+  warm(): Promise<boolean> {
+    return this.semantic ? this.understander.warm() : Promise.resolve(false);
+  }
 }
 
 export interface AssistantDeps {
@@ -71,13 +81,21 @@ export class Assistant {
     const matcher = () => deps.understanding.current;
     this.runner = new FlowRunner(deps.flows, { matcher, clock: deps.clock, platform: deps.platform, log: deps.logLine });
     this.router = new Router({
-      matcher, understand: (text) => deps.understanding.understand(text),
-      runner: this.runner, conversations: deps.conversations, tickets: deps.tickets, now: () => deps.clock.now(),
+      matcher,
+      understand: (text) => deps.understanding.understand(text),
+      runner: this.runner,
+      conversations: deps.conversations,
+      tickets: deps.tickets,
+      now: () => deps.clock.now(),
     });
   }
 
-  get matcher(): Matcher { return this.deps.understanding.current; }
-  get understanding(): UnderstandingRef { return this.deps.understanding; }
+  get matcher(): Matcher {
+    return this.deps.understanding.current;
+  }
+  get understanding(): UnderstandingRef {
+    return this.deps.understanding;
+  }
 
   /** One turn; turns of one conversation run one at a time. */
   async handle(inbound: Inbound): Promise<TurnResult> {
@@ -123,8 +141,15 @@ export class Assistant {
     const events: NewEvent[] = [{ role: "user", text: said }, ...out.replies.map(toEvent)];
     const logged = await this.log.append(key, events);
     this.deps.onTurn?.({
-      at: this.deps.clock.now(), sessionKey: key, channel: inbound.key.channel, region: session.region, text: maskPersonal(said),
-      band: out.kind, topic: out.topic, offered: out.offered, ...(out.outOfScope ? { outOfScope: out.outOfScope } : {}),
+      at: this.deps.clock.now(),
+      sessionKey: key,
+      channel: inbound.key.channel,
+      region: session.region,
+      text: maskPersonal(said),
+      band: out.kind,
+      topic: out.topic,
+      offered: out.offered,
+      ...(out.outOfScope ? { outOfScope: out.outOfScope } : {}),
       ...(out.kind === "flow" && !out.topic ? { inFlow: true } : {}),
       ms: performance.now() - started,
     });
@@ -147,12 +172,18 @@ export class Assistant {
 
     switch (interruptionOf(t.text)) {
       case "cancel":
-        session.flow = null; session.choices = null; session.pendingCityTopic = undefined;
+        session.flow = null;
+        session.choices = null;
+        session.pendingCityTopic = undefined;
         this.runner.forget(t.key);
         return none("interrupt", [{ text: W.cancelled }]);
       case "restart":
         this.runner.forget(t.key);
-        session.flow = null; session.choices = null; session.pendingCityTopic = undefined; session.region = null; session.otherCity = undefined;
+        session.flow = null;
+        session.choices = null;
+        session.pendingCityTopic = undefined;
+        session.region = null;
+        session.otherCity = undefined;
         return none("interrupt", [{ text: W.restarted }]);
       case "back": {
         const replies = this.runner.back(session);
@@ -174,7 +205,8 @@ export class Assistant {
 
 function toEvent(r: Reply): NewEvent {
   return {
-    role: r.from === "agent" ? "agent" : "bot", text: r.text,
+    role: r.from === "agent" ? "agent" : "bot",
+    text: r.text,
     ...(r.choices?.length ? { choices: r.choices } : {}),
     ...(r.expects ? { expects: r.expects } : {}),
     ...(r.topic ? { topic: r.topic } : {}),

@@ -4,7 +4,8 @@ import type { Region } from "./message.ts";
 export const CITY_NAME: Record<Region, string> = { zaozhuang: "枣庄市", taian: "泰安市" };
 
 export const W = {
-  declineOutOfScope: "抱歉，这个问题不在我能解答的范围内（我只解答山东省专业技术人员继续教育公共服务平台的注册、登录、密码、单位调转、学时申报等问题），不想给您错误的答复。",
+  declineOutOfScope:
+    "抱歉，这个问题不在我能解答的范围内（我只解答山东省专业技术人员继续教育公共服务平台的注册、登录、密码、单位调转、学时申报等问题），不想给您错误的答复。",
   declineUnknown: "抱歉，我没能理解您的问题，不想给您错误的答复。",
   offerHuman: "如需人工客服帮助，请回复“转人工”。",
   clarifyLead: "您是想问：",
@@ -50,7 +51,10 @@ export const W = {
 export const HINTS: Record<"pick" | "pick-or-text" | "clarify" | "optional", { text: string; buttons: string }> = {
   pick: { text: "请回复序号选择。", buttons: "请点击下面的按钮选择。" },
   "pick-or-text": { text: "请回复序号，或直接输入。", buttons: "请点击下面的按钮选择，或直接输入。" },
-  clarify: { text: "请回复序号选择；如果都不是，请换个说法再问，或回复“转人工”。", buttons: "请点击下面的按钮选择；如果都不是，请换个说法再问，或点击“转人工”。" },
+  clarify: {
+    text: "请回复序号选择；如果都不是，请换个说法再问，或回复“转人工”。",
+    buttons: "请点击下面的按钮选择；如果都不是，请换个说法再问，或点击“转人工”。",
+  },
   optional: { text: "需要的话请回复序号。", buttons: "需要的话请点击下面的按钮。" },
 };
 

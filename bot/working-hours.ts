@@ -17,7 +17,12 @@ export interface WorkingHours {
 }
 
 export const DEFAULT_HOURS: WorkingHours = {
-  timeZone: DEFAULT_TZ, days: [1, 2, 3, 4, 5], start: "08:30", end: "17:30", holidays: [], extraDays: [],
+  timeZone: DEFAULT_TZ,
+  days: [1, 2, 3, 4, 5],
+  start: "08:30",
+  end: "17:30",
+  holidays: [],
+  extraDays: [],
 };
 
 const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
@@ -33,7 +38,10 @@ const minutes = (hhmm: string) => {
  * HELPDESK_WORKING_HOURS. Throws with a readable message on anything else.
  */
 export function parseHoursSpec(spec: string, base: WorkingHours = DEFAULT_HOURS): WorkingHours {
-  const m = spec.trim().toLowerCase().match(/^([a-z,-]+)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$/);
+  const m = spec
+    .trim()
+    .toLowerCase()
+    .match(/^([a-z,-]+)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$/);
   if (!m) throw new Error(`working hours must look like "Mon-Fri 08:30-17:30", not ${JSON.stringify(spec)}`);
   const days = new Set<number>();
   for (const part of m[1].split(",")) {
@@ -41,10 +49,14 @@ export function parseHoursSpec(spec: string, base: WorkingHours = DEFAULT_HOURS)
     const from = DAY_NAMES.indexOf(a.slice(0, 3));
     const to = b === undefined ? from : DAY_NAMES.indexOf(b.slice(0, 3));
     if (from < 0 || to < 0) throw new Error(`unknown weekday in ${JSON.stringify(spec)}`);
-    for (let d = from; ; d = (d + 1) % 7) { days.add(d); if (d === to) break; }
+    for (let d = from; ; d = (d + 1) % 7) {
+      days.add(d);
+      if (d === to) break;
+    }
   }
   const pad = (s: string) => s.padStart(5, "0");
-  const start = pad(m[2]), end = pad(m[3]);
+  const start = pad(m[2]),
+    end = pad(m[3]);
   if (minutes(start) >= minutes(end) || minutes(end) > 24 * 60) throw new Error(`working hours end must be after start in ${JSON.stringify(spec)}`);
   return { ...base, days: [...days].sort(), start, end };
 }
@@ -79,7 +91,7 @@ export function nextOpening(t: number, h: WorkingHours = DEFAULT_HOURS): number 
 /** "周一至周五 08:30–17:30" */
 export function describeHours(h: WorkingHours = DEFAULT_HOURS): string {
   const d = [...h.days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
-  const run = d.length > 2 && d.every((x, i) => i === 0 || (x === (d[i - 1] + 1) % 7));
+  const run = d.length > 2 && d.every((x, i) => i === 0 || x === (d[i - 1] + 1) % 7);
   const days = run ? `${DAY_CN[d[0]]}至${DAY_CN[d[d.length - 1]]}` : d.map((x) => DAY_CN[x]).join("、");
   return `${days} ${h.start}–${h.end}`;
 }

@@ -19,8 +19,15 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-      weekday: "short", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
     });
     formatters.set(tz, f);
   }
@@ -33,8 +40,13 @@ export function zonedParts(t: number, tz = DEFAULT_TZ): ZonedParts {
   const out: Record<string, string> = {};
   for (const p of formatter(tz).formatToParts(new Date(t))) out[p.type] = p.value;
   return {
-    year: Number(out.year), month: Number(out.month), day: Number(out.day), weekday: WEEKDAY[out.weekday] ?? 0,
-    hour: Number(out.hour) % 24, minute: Number(out.minute), second: Number(out.second),
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    weekday: WEEKDAY[out.weekday] ?? 0,
+    hour: Number(out.hour) % 24,
+    minute: Number(out.minute),
+    second: Number(out.second),
   };
 }
 

@@ -11,8 +11,15 @@ import type { RegistrationInfo, RegistrationState, TransferInfo, TransferState a
 import { HELD_CODE, type FlowContext, type FlowDef, type FlowInput, type FlowStep, type PlatformResultFor } from "./types.ts";
 import { ask, askText, choose, finish, inputText, resultFor, say, unhandled, waitFor, yesNo } from "./kit.ts";
 import {
-  identifyStep, isIdentifying, startIdentify, describeRegistration, NOT_FOUND, UNAVAILABLE,
-  type IdentifyState, type Person, type Said,
+  identifyStep,
+  isIdentifying,
+  startIdentify,
+  describeRegistration,
+  NOT_FOUND,
+  UNAVAILABLE,
+  type IdentifyState,
+  type Person,
+  type Said,
 } from "./identify.ts";
 import { findTargetUnit } from "./slots.ts";
 
@@ -24,7 +31,9 @@ function askForCode<S>(res: PlatformResultFor<"sendCode">, next: S, topic: strin
   if (!res.ok) return failed(next, topic);
   return waitFor(next, topic, {
     text: `${lead}\n验证码已发送到您注册时的手机 ${res.data.maskedPhone}，请输入收到的6位验证码。（我不会要您的登录密码，请勿发送密码。）`,
-    topic, expects: "secret", sensitiveInput: true,
+    topic,
+    expects: "secret",
+    sensitiveInput: true,
   });
 }
 
@@ -47,19 +56,31 @@ function readCode<S>(text: string, state: S, topic: string): string | FlowStep<S
 }
 
 /** What the code steps keep: the person, how many wrong codes so far, and the grant once checked. */
-interface CodeSlots { person: Person; wrong?: number; grant?: string }
+interface CodeSlots {
+  person: Person;
+  wrong?: number;
+  grant?: string;
+}
 
 /** Asks the platform to check a typed code at once; `then` says what follows a right one. */
 function verify<S extends CodeSlots & { step: string }>(state: S, code: string, purpose: "withdraw" | "transfer", topic: string): FlowStep<S> {
   return {
-    replies: [], state: { ...state, step: "verifying" }, status: "waiting", topic, secretInput: true, holdCode: code,
+    replies: [],
+    state: { ...state, step: "verifying" },
+    status: "waiting",
+    topic,
+    secretInput: true,
+    holdCode: code,
     request: { op: "verifyCode", idNumber: state.person.idNumber, purpose, code: HELD_CODE },
   };
 }
 
 /** The verifyCode result: the grant, or the step that says the code was wrong (or ends the flow). */
-function verified<S extends CodeSlots & { step: string }>(res: PlatformResultFor<"verifyCode">, state: S, topic: string):
-  { ok: true; state: S } | { ok: false; step: FlowStep<S> } {
+function verified<S extends CodeSlots & { step: string }>(
+  res: PlatformResultFor<"verifyCode">,
+  state: S,
+  topic: string,
+): { ok: true; state: S } | { ok: false; step: FlowStep<S> } {
   if (res.ok) return { ok: true, state: { ...state, grant: res.data.grant, wrong: 0 } };
   if (res.code === "bad_code") {
     const wrong = (state.wrong ?? 0) + 1;
@@ -71,8 +92,13 @@ function verified<S extends CodeSlots & { step: string }>(res: PlatformResultFor
 }
 
 /** The looked-up registration when it is in the state the action needs, else the step that ends the flow. */
-function registrationIn<S>(res: PlatformResultFor<"getRegistration">, state: S, topic: string, wanted: RegistrationState, refuse: string):
-  { ok: true; registration: RegistrationInfo } | { ok: false; step: FlowStep<S> } {
+function registrationIn<S>(
+  res: PlatformResultFor<"getRegistration">,
+  state: S,
+  topic: string,
+  wanted: RegistrationState,
+  refuse: string,
+): { ok: true; registration: RegistrationInfo } | { ok: false; step: FlowStep<S> } {
   if (!res.ok) return { ok: false, step: failed(state, topic) };
   const r = res.data;
   if (!r) return { ok: false, step: finish(state, topic, NOT_FOUND) };
@@ -83,7 +109,13 @@ function registrationIn<S>(res: PlatformResultFor<"getRegistration">, state: S, 
 type Lookup = Extract<IdentifyState, { step: "lookup" }>;
 
 /** What an acting flow's own steps get once the person is identified. */
-interface Turn<A> { ctx: FlowContext; state: A; input: FlowInput; text: string; topic: string }
+interface Turn<A> {
+  ctx: FlowContext;
+  state: A;
+  input: FlowInput;
+  text: string;
+  topic: string;
+}
 
 interface Acting<A> {
   /** What else the first message says that the flow uses later (e.g. the unit to move to). */
@@ -98,9 +130,19 @@ interface Acting<A> {
 
 /** An acting flow: personal, starts with the entry's answer and identification (ID number, name,
  * the platform's record), then its own steps. */
-function actingFlow<A extends { step: string }>(name: string, version: number, topic: string, acting: Acting<A>, opts: { byName?: true } = {}): FlowDef<IdentifyState | A> {
+function actingFlow<A extends { step: string }>(
+  name: string,
+  version: number,
+  topic: string,
+  acting: Acting<A>,
+  opts: { byName?: true } = {},
+): FlowDef<IdentifyState | A> {
   return {
-    name, version, personal: true, topic, ...opts,
+    name,
+    version,
+    personal: true,
+    topic,
+    ...opts,
     start(ctx, { text }) {
       return startIdentify(ctx, acting.lead ? acting.lead(ctx, topic) : ctx.answer(topic), text, topic, acting.said?.(text));
     },
@@ -125,21 +167,30 @@ export const checkProgress = actingFlow<never>("check-progress", 3, "action.chec
 });
 
 /** "撤回成功了吗": the registration's state, said as the answer to whether the withdrawal went through. */
-export const withdrawStatus = actingFlow<never>("withdraw-status", 1, "action.withdraw", {
-  lead: () => "我帮您查一下撤回的结果。",
-  found(_ctx, state, res, topic) {
-    if (!res.ok) return failed(state, topic);
-    const r = res.data;
-    if (!r) return finish(state, topic, NOT_FOUND);
-    const lead = r.state === "withdrawn" ? "撤回已成功。" : r.state === "pending" ? "还没有撤回：" : "";
-    return finish(state, topic, `${lead}${describeRegistration(r)}`);
+export const withdrawStatus = actingFlow<never>(
+  "withdraw-status",
+  1,
+  "action.withdraw",
+  {
+    lead: () => "我帮您查一下撤回的结果。",
+    found(_ctx, state, res, topic) {
+      if (!res.ok) return failed(state, topic);
+      const r = res.data;
+      if (!r) return finish(state, topic, NOT_FOUND);
+      const lead = r.state === "withdrawn" ? "撤回已成功。" : r.state === "pending" ? "还没有撤回：" : "";
+      return finish(state, topic, `${lead}${describeRegistration(r)}`);
+    },
+    after: () => undefined,
   },
-  after: () => undefined,
-}, { byName: true });
+  { byName: true },
+);
 
 // ---------------------------------------------------------------- withdraw
 /** The registration to withdraw and the key that makes the withdrawal happen once. */
-interface WithdrawTarget extends CodeSlots { unitName: string; key: string }
+interface WithdrawTarget extends CodeSlots {
+  unitName: string;
+  key: string;
+}
 type WithdrawState =
   /** Waiting for the sendCode result. */
   | (WithdrawTarget & { step: "send-code" })
@@ -163,7 +214,9 @@ export const withdraw = actingFlow<WithdrawState>("withdraw", 4, "action.withdra
   },
   after({ state, input, text, topic }) {
     const act = (s: WithdrawTarget): FlowStep<WithdrawState> => ({
-      replies: [], state: { ...s, step: "withdrawing" }, status: "waiting",
+      replies: [],
+      state: { ...s, step: "withdrawing" },
+      status: "waiting",
       request: { op: "withdraw", idNumber: s.person.idNumber, code: s.grant ?? "", idempotencyKey: s.key },
     });
     const confirm = (s: WithdrawTarget): FlowStep<WithdrawState> =>
@@ -203,9 +256,12 @@ export const withdraw = actingFlow<WithdrawState>("withdraw", 4, "action.withdra
         switch (res.code) {
           // The grant expired with its code (a long pause before the yes): a new code is needed.
           case "bad_code":
-          case "code_expired": return failed(state, topic, EXPIRED);
-          case "not_pending": return failed(state, topic, "这条注册已经不是待审核状态（可能刚被审核或撤回），没有撤回。需要的话可以让我查询一下审核进度。");
-          default: return failed(state, topic);
+          case "code_expired":
+            return failed(state, topic, EXPIRED);
+          case "not_pending":
+            return failed(state, topic, "这条注册已经不是待审核状态（可能刚被审核或撤回），没有撤回。需要的话可以让我查询一下审核进度。");
+          default:
+            return failed(state, topic);
         }
       }
     }
@@ -213,9 +269,14 @@ export const withdraw = actingFlow<WithdrawState>("withdraw", 4, "action.withdra
 });
 
 // ---------------------------------------------------------------- transfer
-interface TransferFrom extends CodeSlots { from: string; toQuery?: string }
+interface TransferFrom extends CodeSlots {
+  from: string;
+  toQuery?: string;
+}
 /** With the key that makes the transfer start once. */
-interface TransferKeyed extends TransferFrom { key: string }
+interface TransferKeyed extends TransferFrom {
+  key: string;
+}
 type TransferState =
   /** Waiting for the getTransfer result (an open transfer ends the flow). */
   | (TransferFrom & { step: "existing" })
@@ -251,16 +312,26 @@ export const transfer = actingFlow<TransferState>("transfer", 4, "action.transfe
   found(_ctx, state, res, topic) {
     const r = registrationIn(res, state, topic, "approved", "注册审核通过后才能调转单位。");
     if (!r.ok) return r.step;
-    const next: TransferState = { step: "existing", person: state.person, from: r.registration.unit.name, ...(state.said?.toUnit ? { toQuery: state.said.toUnit } : {}) };
+    const next: TransferState = {
+      step: "existing",
+      person: state.person,
+      from: r.registration.unit.name,
+      ...(state.said?.toUnit ? { toQuery: state.said.toUnit } : {}),
+    };
     return { replies: [], state: next, status: "waiting", request: { op: "getTransfer", idNumber: state.person.idNumber } };
   },
   after({ ctx, state, input, text, topic }) {
     const start = (s: TransferKeyed & { to: UnitRef }): FlowStep<TransferState> => ({
-      replies: [], state: { ...s, step: "starting" }, status: "waiting",
+      replies: [],
+      state: { ...s, step: "starting" },
+      status: "waiting",
       request: { op: "startTransfer", idNumber: s.person.idNumber, toUnitId: s.to.id, code: s.grant ?? "", idempotencyKey: s.key },
     });
     const search = (s: TransferKeyed, query: string): FlowStep<TransferState> => ({
-      replies: [], state: { person: s.person, from: s.from, key: s.key, grant: s.grant, step: "units" }, status: "waiting", request: { op: "findUnits", query },
+      replies: [],
+      state: { person: s.person, from: s.from, key: s.key, grant: s.grant, step: "units" },
+      status: "waiting",
+      request: { op: "findUnits", query },
     });
     switch (state.step) {
       case "existing": {
@@ -271,7 +342,12 @@ export const transfer = actingFlow<TransferState>("transfer", 4, "action.transfe
         if (t && (t.state === "pending_out" || t.state === "pending_in")) {
           return finish(state, topic, `您已有一条调转申请在办理中。${describeTransfer(t)}需待原单位管理员先审核同意转出，而后新单位管理员再审核同意转入。`);
         }
-        return { replies: [], state: { ...state, step: "send-code", key: ctx.newKey() }, status: "waiting", request: { op: "sendCode", idNumber: state.person.idNumber, purpose: "transfer" } };
+        return {
+          replies: [],
+          state: { ...state, step: "send-code", key: ctx.newKey() },
+          status: "waiting",
+          request: { op: "sendCode", idNumber: state.person.idNumber, purpose: "transfer" },
+        };
       }
       case "send-code": {
         const res = resultFor(input, "sendCode");
@@ -300,14 +376,34 @@ export const transfer = actingFlow<TransferState>("transfer", 4, "action.transfe
         if (!res) return undefined;
         if (!res.ok) return failed(state, topic);
         const units = res.data.slice(0, 5);
-        if (!units.length) return waitFor({ ...state, step: "unit" }, topic, askText("没有找到名称相近的单位，请换个写法再输入新单位名称（写全称更容易找到）。", topic));
-        return waitFor({ ...state, step: "pick", units }, topic, ask("找到这些单位，请选择新单位：", units.map((u) => u.name), topic));
+        if (!units.length)
+          return waitFor({ ...state, step: "unit" }, topic, askText("没有找到名称相近的单位，请换个写法再输入新单位名称（写全称更容易找到）。", topic));
+        return waitFor(
+          { ...state, step: "pick", units },
+          topic,
+          ask(
+            "找到这些单位，请选择新单位：",
+            units.map((u) => u.name),
+            topic,
+          ),
+        );
       }
       case "pick": {
-        const to = choose(input, state.units.map((u) => ({ label: u.name, value: u })));
+        const to = choose(
+          input,
+          state.units.map((u) => ({ label: u.name, value: u })),
+        );
         if (!to) return text.length >= 2 ? search(state, text) : undefined;
-        return waitFor({ person: state.person, from: state.from, key: state.key, grant: state.grant, step: "confirm", to }, topic,
-          ask(`请确认：从“${state.from}”调往“${to.name}”。提交后需要原单位管理员先审核同意转出，然后新单位管理员审核同意转入，才能调转成功。确认提交吗？`, CONFIRM_TRANSFER, topic, "pick"));
+        return waitFor(
+          { person: state.person, from: state.from, key: state.key, grant: state.grant, step: "confirm", to },
+          topic,
+          ask(
+            `请确认：从“${state.from}”调往“${to.name}”。提交后需要原单位管理员先审核同意转出，然后新单位管理员审核同意转入，才能调转成功。确认提交吗？`,
+            CONFIRM_TRANSFER,
+            topic,
+            "pick",
+          ),
+        );
       }
       case "confirm": {
         // The code typed again where the yes is asked: the check was done already; take it as the yes.
@@ -320,13 +416,20 @@ export const transfer = actingFlow<TransferState>("transfer", 4, "action.transfe
         const res = resultFor(input, "startTransfer");
         if (!res) return undefined;
         if (res.ok) {
-          return finish(state, topic, `调转申请已提交，当前状态：${PROGRESS_TEXT[res.data.state]}。您也可以登录平台在【单位调转】里点击“详情”查看原单位及新单位的审核情况；想知道进度时再问我“我的调转到哪一步了”。`);
+          return finish(
+            state,
+            topic,
+            `调转申请已提交，当前状态：${PROGRESS_TEXT[res.data.state]}。您也可以登录平台在【单位调转】里点击“详情”查看原单位及新单位的审核情况；想知道进度时再问我“我的调转到哪一步了”。`,
+          );
         }
         switch (res.code) {
-          case "has_pending": return failed(state, topic, HAS_PENDING);
+          case "has_pending":
+            return failed(state, topic, HAS_PENDING);
           case "bad_code":
-          case "code_expired": return failed(state, topic, EXPIRED);
-          default: return failed(state, topic);
+          case "code_expired":
+            return failed(state, topic, EXPIRED);
+          default:
+            return failed(state, topic);
         }
       }
     }
@@ -335,19 +438,32 @@ export const transfer = actingFlow<TransferState>("transfer", 4, "action.transfe
 
 /** "我的调转到哪一步了": the person's latest transfer. */
 type TransferStatusState = { step: "status"; person: Person };
-export const transferStatus = actingFlow<TransferStatusState>("transfer-status", 1, "action.transfer", {
-  lead: () => "我帮您查一下调转的进度。",
-  found(_ctx, state, res, topic) {
-    if (!res.ok) return failed(state, topic);
-    if (!res.data) return finish(state, topic, NOT_FOUND);
-    return { replies: [], state: { step: "status", person: state.person }, status: "waiting", topic, request: { op: "getTransfer", idNumber: state.person.idNumber } };
+export const transferStatus = actingFlow<TransferStatusState>(
+  "transfer-status",
+  1,
+  "action.transfer",
+  {
+    lead: () => "我帮您查一下调转的进度。",
+    found(_ctx, state, res, topic) {
+      if (!res.ok) return failed(state, topic);
+      if (!res.data) return finish(state, topic, NOT_FOUND);
+      return {
+        replies: [],
+        state: { step: "status", person: state.person },
+        status: "waiting",
+        topic,
+        request: { op: "getTransfer", idNumber: state.person.idNumber },
+      };
+    },
+    after({ state, input, topic }) {
+      const res = resultFor(input, "getTransfer");
+      if (!res) return undefined;
+      if (!res.ok) return failed(state, topic);
+      if (!res.data) return finish(state, topic, "没有查到您的调转申请。需要办理的话，可以对我说“帮我办单位调转”。");
+      const next =
+        res.data.state === "pending_out" ? "请联系原单位管理员审核同意转出。" : res.data.state === "pending_in" ? "请联系新单位管理员审核同意转入。" : "";
+      return finish(state, topic, `${describeTransfer(res.data)}${next}`);
+    },
   },
-  after({ state, input, topic }) {
-    const res = resultFor(input, "getTransfer");
-    if (!res) return undefined;
-    if (!res.ok) return failed(state, topic);
-    if (!res.data) return finish(state, topic, "没有查到您的调转申请。需要办理的话，可以对我说“帮我办单位调转”。");
-    const next = res.data.state === "pending_out" ? "请联系原单位管理员审核同意转出。" : res.data.state === "pending_in" ? "请联系新单位管理员审核同意转入。" : "";
-    return finish(state, topic, `${describeTransfer(res.data)}${next}`);
-  },
-}, { byName: true });
+  { byName: true },
+);

@@ -1,5 +1,9 @@
 // Dates as people type them: 2020年6月, 2020.6.15, 20年6月, 2020-06-15, 2020/6.
-export interface LooseDate { year: number; month?: number; day?: number }
+export interface LooseDate {
+  year: number;
+  month?: number;
+  day?: number;
+}
 
 const CN_DIGIT: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
 const RELATIVE_YEAR: Record<string, number> = { 今年: 0, 去年: -1, 前年: -2, 大前年: -3 };
@@ -34,7 +38,11 @@ export function parseLooseDate(text: string, now?: number): LooseDate | null {
   return { year, month, day };
 }
 
-export interface Day { year: number; month: number; day: number }
+export interface Day {
+  year: number;
+  month: number;
+  day: number;
+}
 
 /** A YYYY-MM-DD day (the knowledge files' form). */
 export function parseIsoDay(iso: string): Day {

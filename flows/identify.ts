@@ -7,10 +7,16 @@ import { askText, inputText, unhandled, waitFor } from "./kit.ts";
 import { findName } from "./slots.ts";
 
 /** Who the acting flow is for, once identified. */
-export interface Person { idNumber: string; masked: string; name: string }
+export interface Person {
+  idNumber: string;
+  masked: string;
+  name: string;
+}
 
 /** What the first message said besides who the person is (e.g. the unit to move to). */
-export interface Said { toUnit?: string }
+export interface Said {
+  toUnit?: string;
+}
 
 export type IdentifyState =
   | { step: "id"; name?: string; said?: Said }
@@ -25,7 +31,8 @@ export const ROLE_NAME: Record<Role, string> = { professional: "专业技术人�
 export const ASK_ID = "请输入您的身份证号（仅用于本次查询和办理，我不会保存完整号码）。";
 export const ASK_NAME = "请输入您注册时填写的姓名。";
 export const UNAVAILABLE = "平台现在响应缓慢或暂时无法连接，这一步没有办成，也没有做任何更改。请稍后再试，或回复“转人工”由人工客服帮您处理。";
-export const NOT_FOUND = "没有查到与这个身份证号和姓名对应的注册信息。请核对号码和姓名；如果还没有注册，请先在省平台（http://117.73.255.69:9080/）注册，审核通过后才可登录。";
+export const NOT_FOUND =
+  "没有查到与这个身份证号和姓名对应的注册信息。请核对号码和姓名；如果还没有注册，请先在省平台（http://117.73.255.69:9080/）注册，审核通过后才可登录。";
 const NAME_RE = /^[\u4e00-\u9fa5·•]{2,20}$/;
 
 /** What was understood, masked: "好的，王芳，身份证 3704**********4527。" */
@@ -33,7 +40,9 @@ export const understood = (p: Person): string => `好的，${p.name}，身份证
 
 const lookup = (person: Person, said: Said | undefined, topic: string, ...lead: string[]): FlowStep<IdentifyState> => ({
   replies: [{ text: [...lead.filter(Boolean), `${understood(person)}我来查一下。`].join("\n\n"), topic }],
-  state: { step: "lookup", person, ...(said ? { said } : {}) }, status: "waiting", topic,
+  state: { step: "lookup", person, ...(said ? { said } : {}) },
+  status: "waiting",
+  topic,
   request: { op: "getRegistration", idNumber: person.idNumber, name: person.name },
 });
 
@@ -48,8 +57,11 @@ export function startIdentify(ctx: FlowContext, lead: string, text: string, topi
   const keep = said && Object.keys(said).length ? { said } : {};
   if (found?.ok) {
     if (name) return lookup({ idNumber: found.idNumber, masked: found.masked, name }, said, topic, lead);
-    return waitFor({ step: "name", idNumber: found.idNumber, masked: found.masked, ...keep }, topic,
-      askText(`${lead}\n\n已收到身份证号 ${found.masked}。${ASK_NAME}`, topic, "text", true));
+    return waitFor(
+      { step: "name", idNumber: found.idNumber, masked: found.masked, ...keep },
+      topic,
+      askText(`${lead}\n\n已收到身份证号 ${found.masked}。${ASK_NAME}`, topic, "text", true),
+    );
   }
   if (!found && ctx.identified) return lookup(ctx.identified, said, topic, lead);
   const bad = found && !found.ok ? `这个身份证号${found.reason}，请核对后重新输入。` : ASK_ID;
@@ -74,7 +86,11 @@ export function identifyStep(ctx: FlowContext, state: Exclude<IdentifyState, { s
     if (!found.ok) return waitFor(state, topic, askText(`这个身份证号${found.reason}，请核对后重新输入。`, topic, "text", true));
     const name = findName(text.replace(/\d{6,}[\dXx]?/g, " ")) ?? state.name;
     if (name) return lookup({ idNumber: found.idNumber, masked: found.masked, name }, said, topic, "");
-    return waitFor({ step: "name", idNumber: found.idNumber, masked: found.masked, ...keep }, topic, askText(`已收到身份证号 ${found.masked}。${ASK_NAME}`, topic, "text", true));
+    return waitFor(
+      { step: "name", idNumber: found.idNumber, masked: found.masked, ...keep },
+      topic,
+      askText(`已收到身份证号 ${found.masked}。${ASK_NAME}`, topic, "text", true),
+    );
   }
   const plain = text.replace(/^(我叫|姓名|名字)[:：是]?/, "").trim();
   const name = NAME_RE.test(plain) ? plain : findName(text);

@@ -11,7 +11,18 @@ import { specialRegistration } from "./special-registration.ts";
 
 /** The flows, stating the given rules. */
 export function buildFlows(rules: FlowRules): AnyFlow[] {
-  return [loginTrouble, passwordForgotFlow(rules.password), titleDateFlow(rules.titleDate), wrongUnit, checkProgress, withdraw, transfer, specialRegistration, withdrawStatus, transferStatus];
+  return [
+    loginTrouble,
+    passwordForgotFlow(rules.password),
+    titleDateFlow(rules.titleDate),
+    wrongUnit,
+    checkProgress,
+    withdraw,
+    transfer,
+    specialRegistration,
+    withdrawStatus,
+    transferStatus,
+  ];
 }
 
 /** The flows with the rules of the knowledge folder (HELPDESK_KNOWLEDGE_DIR or the repository's),

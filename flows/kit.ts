@@ -49,7 +49,10 @@ export function answerThenAsk<S>(ctx: FlowContext, topic: string, question: Repl
 
 // ---------------------------------------------------------------- picking
 
-export interface Option<V> { label: string; value: V }
+export interface Option<V> {
+  label: string;
+  value: V;
+}
 
 const squash = (s: string) => s.normalize("NFKC").replace(/\s+/g, "");
 
@@ -75,7 +78,17 @@ export const NO = /^(不|否|先不|no)/i;
 /** A yes/no answer to a question whose choices are [yes, no]: true, false, or undefined. */
 export function yesNo(input: FlowInput, labels: readonly [string, string], yes: RegExp = YES, no: RegExp = NO): boolean | undefined {
   // "No" words first: 不用查了 / 不用你帮我 contain a "yes" word.
-  return choose(input, [{ label: labels[0], value: true }, { label: labels[1], value: false }], [[no, false], [yes, true]]);
+  return choose(
+    input,
+    [
+      { label: labels[0], value: true },
+      { label: labels[1], value: false },
+    ],
+    [
+      [no, false],
+      [yes, true],
+    ],
+  );
 }
 
 // ---------------------------------------------------------------- city
@@ -89,7 +102,9 @@ export const askCity = (text: string, topic: string | null): Reply => ask(text, 
 /** The city the input picks: a choice, a place the text names, or "other" for 其他 / 外地. */
 export function pickCity(ctx: FlowContext, input: FlowInput): CityPick | undefined {
   const picked = choose<CityPick>(input, [
-    { label: CITY_CHOICES[0], value: "zaozhuang" }, { label: CITY_CHOICES[1], value: "taian" }, { label: CITY_CHOICES[2], value: "other" },
+    { label: CITY_CHOICES[0], value: "zaozhuang" },
+    { label: CITY_CHOICES[1], value: "taian" },
+    { label: CITY_CHOICES[2], value: "other" },
   ]);
   if (picked) return picked;
   const text = inputText(input);

@@ -30,7 +30,16 @@ export const loginTrouble: FlowDef<LoginTroubleState> = {
   version: 1,
   topic: TOPIC,
   start(ctx) {
-    return answerThenAsk(ctx, TOPIC, ask("请问登录时页面提示的是哪一条？", WHICH.map((w) => w.label), TOPIC), { step: "which" });
+    return answerThenAsk(
+      ctx,
+      TOPIC,
+      ask(
+        "请问登录时页面提示的是哪一条？",
+        WHICH.map((w) => w.label),
+        TOPIC,
+      ),
+      { step: "which" },
+    );
   },
   step(ctx, state, input): FlowStep<LoginTroubleState> {
     const text = inputText(input);

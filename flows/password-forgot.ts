@@ -24,13 +24,25 @@ export function passwordForgotFlow(rules: PasswordRules): FlowDef<PasswordForgot
     version: 1,
     topic: TOPIC,
     start(ctx) {
-      return answerThenAsk(ctx, TOPIC, ask("您注册时留的邮箱或手机号现在还能用吗？", CONTACT.map((c) => c.label), TOPIC), { step: "contact" });
+      return answerThenAsk(
+        ctx,
+        TOPIC,
+        ask(
+          "您注册时留的邮箱或手机号现在还能用吗？",
+          CONTACT.map((c) => c.label),
+          TOPIC,
+        ),
+        { step: "contact" },
+      );
     },
     step(_ctx, state, input) {
       switch (choose(input, CONTACT, CONTACT_WORDS)) {
-        case "works": return finish(state, TOPIC, rules.self_reset);
-        case "lost": return finish(state, TOPIC, `${rules.admin_reset}\n${rules.admin_reset_tips}`);
-        default: return unhandled(state);
+        case "works":
+          return finish(state, TOPIC, rules.self_reset);
+        case "lost":
+          return finish(state, TOPIC, `${rules.admin_reset}\n${rules.admin_reset_tips}`);
+        default:
+          return unhandled(state);
       }
     },
   };

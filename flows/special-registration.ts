@@ -17,7 +17,12 @@ const CASE_OPTIONS: Option<CaseId>[] = CASES.map((c) => ({ label: c.label, value
 const CASE_IDS: string[] = CASES.map((c) => c.id);
 const isCaseId = (id: string): id is CaseId => CASE_IDS.includes(id);
 /** Cases whose answer differs by city. */
-const REGIONAL: ReadonlySet<CaseId> = new Set<CaseId>(["special.hrss-internal", "special.township", "special.central-provincial", "special.private-enterprise"]);
+const REGIONAL: ReadonlySet<CaseId> = new Set<CaseId>([
+  "special.hrss-internal",
+  "special.township",
+  "special.central-provincial",
+  "special.private-enterprise",
+]);
 
 export type SpecialRegistrationState =
   /** Offered the special cases. */
@@ -31,7 +36,12 @@ export const specialRegistration: FlowDef<SpecialRegistrationState> = {
   topic: TOPIC,
   start(ctx) {
     // The cases are offers: anything else is a new question.
-    const question = ask("如果您属于下面的特殊情况，可以选择查看对应的注册方法；不是的话直接问别的问题即可。", CASE_OPTIONS.map((c) => c.label), TOPIC, "optional");
+    const question = ask(
+      "如果您属于下面的特殊情况，可以选择查看对应的注册方法；不是的话直接问别的问题即可。",
+      CASE_OPTIONS.map((c) => c.label),
+      TOPIC,
+      "optional",
+    );
     return answerThenAsk(ctx, TOPIC, question, { step: "case" });
   },
   step(ctx, state, input): FlowStep<SpecialRegistrationState> {

@@ -15,7 +15,11 @@ const HOW: Option<How>[] = [
   { label: "大、中专毕业生转正定职取得", value: "graduate" },
 ];
 // In this order: 转正定职 may follow an exam, and 考评 is an exam.
-const HOW_WORDS: [RegExp, How][] = [[/转正|定职|毕业/, "graduate"], [/考/, "exam"], [/评/, "review"]];
+const HOW_WORDS: [RegExp, How][] = [
+  [/转正|定职|毕业/, "graduate"],
+  [/考/, "exam"],
+  [/评/, "review"],
+];
 const FORGOT = /不记得|忘了|不知道|忘记/;
 /** How the title was obtained, said in the first message ("评审取得的职称，通过时间怎么填"):
  * stricter than HOW_WORDS, since every first message says 评审通过时间. */
@@ -46,16 +50,23 @@ export function titleDateFlow(rules: TitleDateRules): FlowDef<TitleDateState> {
   const byDate = (d: LooseDate, lead = ""): FlowStep<TitleDateState> => {
     const state: TitleDateState = { step: "date" };
     switch (relativeToSwitch(d, switchDay)) {
-      case "before": return finish(state, TOPIC, `${lead}${taian.before}`);
-      case "after": return finish(state, TOPIC, `${lead}${taian.after}`);
-      case "on": return finish(state, TOPIC, `${lead}${taian.on_switch_day}`);
+      case "before":
+        return finish(state, TOPIC, `${lead}${taian.before}`);
+      case "after":
+        return finish(state, TOPIC, `${lead}${taian.after}`);
+      case "on":
+        return finish(state, TOPIC, `${lead}${taian.on_switch_day}`);
       case "need-day":
-      case "need-month": return waitFor(state, TOPIC, askText(`${lead}${taian.need_day}`, TOPIC));
+      case "need-month":
+        return waitFor(state, TOPIC, askText(`${lead}${taian.need_day}`, TOPIC));
     }
   };
   const reviewRule = (region: Region | null, date?: LooseDate, lead = ""): FlowStep<TitleDateState> => {
     if (region === "zaozhuang") return finish({ step: "city" }, TOPIC, `${lead}按枣庄市的说明：${review.zaozhuang}`);
-    if (region === "taian") return date ? byDate(date, `${lead}${taianSays(taian.rule)}\n`) : waitFor({ step: "date" }, TOPIC, askText(`${lead}${taianSays(taian.rule)}\n${taian.ask_date}`, TOPIC));
+    if (region === "taian")
+      return date
+        ? byDate(date, `${lead}${taianSays(taian.rule)}\n`)
+        : waitFor({ step: "date" }, TOPIC, askText(`${lead}${taianSays(taian.rule)}\n${taian.ask_date}`, TOPIC));
     return waitFor({ step: "city", ...(date ? { date } : {}) }, TOPIC, askCity(`${lead}${review.ask_city}`, TOPIC));
   };
 
@@ -71,7 +82,16 @@ export function titleDateFlow(rules: TitleDateRules): FlowDef<TitleDateState> {
       if (how === "exam") return first(finish({ step: "how" }, TOPIC, rules.exam));
       if (how === "graduate") return first(finish({ step: "how" }, TOPIC, rules.graduate));
       if (how === "review") return first(reviewRule(ctx.region, date, "好的，您的职称是评审取得的。"));
-      return answerThenAsk(ctx, TOPIC, ask("您的职称是怎么取得的？我帮您确定填哪一天。", HOW.map((h) => h.label), TOPIC), { step: "how" });
+      return answerThenAsk(
+        ctx,
+        TOPIC,
+        ask(
+          "您的职称是怎么取得的？我帮您确定填哪一天。",
+          HOW.map((h) => h.label),
+          TOPIC,
+        ),
+        { step: "how" },
+      );
     },
     step(ctx, state, input) {
       const text = inputText(input);
@@ -98,7 +118,9 @@ export function titleDateFlow(rules: TitleDateRules): FlowDef<TitleDateState> {
           if (!d) {
             if (FORGOT.test(text)) return finish(state, TOPIC, `${taian.date_unknown}${taianSays(taian.rule)}`);
             // Something date-like that could not be read: an example, not a new question.
-            return /\d|年|月|号|日|前|去|今|底|初/.test(text) && [...text].length <= 16 ? waitFor(state, TOPIC, askText(ASK_DATE_EXAMPLE, TOPIC)) : unhandled(state);
+            return /\d|年|月|号|日|前|去|今|底|初/.test(text) && [...text].length <= 16
+              ? waitFor(state, TOPIC, askText(ASK_DATE_EXAMPLE, TOPIC))
+              : unhandled(state);
           }
           return byDate(d);
         }

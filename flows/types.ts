@@ -2,9 +2,7 @@
 // returns replies, the next state, a status, and optionally a platform request for the core
 // to make. The core feeds the request's result back as the next step's input.
 import type { Expects, Region, Reply } from "../bot/message.ts";
-import type {
-  CodeGrant, PlatformErrorCode, RegistrationInfo, TransferInfo, UnitRef,
-} from "../adapters/platform/types.ts";
+import type { CodeGrant, PlatformErrorCode, RegistrationInfo, TransferInfo, UnitRef } from "../adapters/platform/types.ts";
 
 /**
  * - `waiting`: the flow asked something and waits for the next input;
@@ -35,18 +33,13 @@ export type PlatformRequestFor<K extends PlatformOp> = { op: K } & PlatformOps[K
 /** Requests a flow may ask the core to make on the platform. */
 export type PlatformRequest = { [K in PlatformOp]: PlatformRequestFor<K> }[PlatformOp];
 
-type ResultOf<K extends PlatformOp> =
-  | { op: K; ok: true; data: PlatformOps[K]["data"] }
-  | { op: K; ok: false; code: PlatformErrorCode; message: string };
+type ResultOf<K extends PlatformOp> = { op: K; ok: true; data: PlatformOps[K]["data"] } | { op: K; ok: false; code: PlatformErrorCode; message: string };
 /** What the core hands back: the request's op with its data, or an error code and message. */
 export type PlatformResult = { [K in PlatformOp]: ResultOf<K> }[PlatformOp];
 /** The result of one operation, e.g. PlatformResultFor<"getRegistration">. */
 export type PlatformResultFor<K extends PlatformOp> = Extract<PlatformResult, { op: K }>;
 
-export type FlowInput =
-  | { kind: "start"; text: string }
-  | { kind: "text"; text: string; choiceIndex?: number }
-  | { kind: "result"; result: PlatformResult };
+export type FlowInput = { kind: "start"; text: string } | { kind: "text"; text: string; choiceIndex?: number } | { kind: "result"; result: PlatformResult };
 
 export interface FlowContext {
   region: Region | null;

@@ -22,10 +22,14 @@ export class BotFrameworkChannel implements Deliverer {
   constructor(private opts: BotFrameworkOptions) {}
 
   /** Open endpoint (no app id): only loopback service URLs. Known without loading botbuilder. */
-  get open(): boolean { return !this.opts.env?.MicrosoftAppId?.trim(); }
+  get open(): boolean {
+    return !this.opts.env?.MicrosoftAppId?.trim();
+  }
 
   /** Whether botbuilder has been loaded (tests, start-up log). */
-  get loaded(): boolean { return this.loading !== undefined; }
+  get loaded(): boolean {
+    return this.loading !== undefined;
+  }
 
   /** Loads botbuilder and builds the real channel (once). */
   load(): Promise<RealChannel> {
@@ -35,7 +39,11 @@ export class BotFrameworkChannel implements Deliverer {
       // The real channel declares its routes on a Fastify instance; collect its handlers so the
       // routes registered up front can call them. Only POST routes exist (/api/messages).
       const handlers = new Map<string, Handler>();
-      const collect = { post: (path: string, _opts: unknown, handler: Handler) => { handlers.set(path, handler); } };
+      const collect = {
+        post: (path: string, _opts: unknown, handler: Handler) => {
+          handlers.set(path, handler);
+        },
+      };
       await real.routes(collect as unknown as FastifyInstance); // only .post is used by the real routes
       return { real, handlers };
     })();
@@ -43,7 +51,9 @@ export class BotFrameworkChannel implements Deliverer {
   }
 
   /** Starts loading in the background; a failure is reported by the first request instead. */
-  preload(): void { this.load().catch(() => {}); }
+  preload(): void {
+    this.load().catch(() => {});
+  }
 
   routes = async (app: FastifyInstance): Promise<void> => {
     // Up to 8 MB: a 5 MB image as a data: URI (CONTRACTS.md); other routes keep the server's limit.

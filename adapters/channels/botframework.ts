@@ -91,7 +91,11 @@ export class BotFrameworkChannel implements Deliverer {
     this.adapter = new CloudAdapter(auth);
     this.adapter.onTurnError = async (context, error) => {
       this.log(`botframework: turn failed: ${maskPersonal(String((error as Error)?.message ?? error)).split("\n")[0]}`);
-      try { await context.sendActivity(MessageFactory.text(BOTFRAMEWORK_WORDING.failed)); } catch { /* the service URL may be gone */ }
+      try {
+        await context.sendActivity(MessageFactory.text(BOTFRAMEWORK_WORDING.failed));
+      } catch {
+        /* the service URL may be gone */
+      }
     };
     this.refs = opts.dataDir
       ? new LowdbStore<Partial<ConversationReference>>(join(opts.dataDir, "botframework"), opts.log)
@@ -99,7 +103,9 @@ export class BotFrameworkChannel implements Deliverer {
   }
 
   /** Open endpoint (no app id): only local service URLs, so it cannot be used to send requests elsewhere. */
-  get open(): boolean { return !this.appId; }
+  get open(): boolean {
+    return !this.appId;
+  }
 
   private logic = async (context: TurnContext, image?: Uint8Array): Promise<void> => {
     const a = context.activity;
@@ -140,7 +146,9 @@ export class BotFrameworkChannel implements Deliverer {
     return true;
   }
 
-  async flush(): Promise<void> { await this.refs.flush(); }
+  async flush(): Promise<void> {
+    await this.refs.flush();
+  }
 
   /** Checks an incoming Activity before the SDK sees it: 4xx with a reason, never a 5xx. */
   check(body: unknown): void {
@@ -148,15 +156,25 @@ export class BotFrameworkChannel implements Deliverer {
     const a = body as Record<string, unknown>;
     if (typeof a.type !== "string" || !a.type || a.type.length > 64) throw new BadRequest(400, "type is required");
     if (typeof a.serviceUrl !== "string" || !a.serviceUrl) throw new BadRequest(400, "serviceUrl is required");
-    if (this.open && !isLoopbackUrl(a.serviceUrl)) throw new BadRequest(403, "serviceUrl not allowed: without MicrosoftAppId only loopback service URLs are accepted");
-    if (!this.open) { try { new URL(a.serviceUrl); } catch { throw new BadRequest(400, "serviceUrl is not a URL"); } }
+    if (this.open && !isLoopbackUrl(a.serviceUrl))
+      throw new BadRequest(403, "serviceUrl not allowed: without MicrosoftAppId only loopback service URLs are accepted");
+    if (!this.open) {
+      try {
+        new URL(a.serviceUrl);
+      } catch {
+        throw new BadRequest(400, "serviceUrl is not a URL");
+      }
+    }
     if (a.type === "message") {
       const conv = a.conversation as Record<string, unknown> | undefined;
       const from = a.from as Record<string, unknown> | undefined;
-      if (!conv || typeof conv !== "object" || typeof conv.id !== "string" || !conv.id || conv.id.length > 512) throw new BadRequest(400, "conversation.id is required");
-      if (!from || typeof from !== "object" || typeof from.id !== "string" || !from.id || from.id.length > 512) throw new BadRequest(400, "from.id is required");
+      if (!conv || typeof conv !== "object" || typeof conv.id !== "string" || !conv.id || conv.id.length > 512)
+        throw new BadRequest(400, "conversation.id is required");
+      if (!from || typeof from !== "object" || typeof from.id !== "string" || !from.id || from.id.length > 512)
+        throw new BadRequest(400, "from.id is required");
       if (a.text !== undefined && a.text !== null && typeof a.text !== "string") throw new BadRequest(400, "text must be a string");
-      if (typeof a.text === "string" && charCount(a.text) > MAX_TEXT_CHARS * 2) throw new BadRequest(400, `text is longer than ${MAX_TEXT_CHARS} characters`, { max: MAX_TEXT_CHARS });
+      if (typeof a.text === "string" && charCount(a.text) > MAX_TEXT_CHARS * 2)
+        throw new BadRequest(400, `text is longer than ${MAX_TEXT_CHARS} characters`, { max: MAX_TEXT_CHARS });
       if (typeof a.text === "string" && charCount(cleanText(a.text.replace(/<at>[^<]*<\/at>/g, ""))) > MAX_TEXT_CHARS) {
         throw new BadRequest(400, `text is longer than ${MAX_TEXT_CHARS} characters`, { max: MAX_TEXT_CHARS });
       }
@@ -198,7 +216,12 @@ export class BotFrameworkChannel implements Deliverer {
   private async fetchImage(url: string, serviceUrl: string): Promise<Uint8Array> {
     let u: URL;
     let service: URL;
-    try { u = new URL(url); service = new URL(serviceUrl); } catch { throw new BadRequest(400, "contentUrl is not a URL"); }
+    try {
+      u = new URL(url);
+      service = new URL(serviceUrl);
+    } catch {
+      throw new BadRequest(400, "contentUrl is not a URL");
+    }
     if (!this.open) throw new BadRequest(400, "image attachments must be data: URIs");
     if (!isLoopbackUrl(url) || u.origin !== service.origin) {
       throw new BadRequest(403, "contentUrl not allowed: without MicrosoftAppId only the Activity's own loopback service is fetched");
@@ -211,16 +234,26 @@ export class BotFrameworkChannel implements Deliverer {
     }
     if (res.status !== 200 || !res.body) throw new BadRequest(422, `the image could not be fetched from contentUrl (status ${res.status})`);
     const declared = Number(res.headers.get("content-length") ?? "0");
-    if (declared > MAX_IMAGE_BYTES) { await res.body.cancel().catch(() => {}); throw new ImageRejected(413, `the image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`); }
+    if (declared > MAX_IMAGE_BYTES) {
+      await res.body.cancel().catch(() => {});
+      throw new ImageRejected(413, `the image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
+    }
     const chunks: Uint8Array[] = [];
     let size = 0;
     const reader = res.body.getReader();
     for (;;) {
       let part: ReadableStreamReadResult<Uint8Array>;
-      try { part = await reader.read(); } catch { throw new BadRequest(422, "the image could not be fetched from contentUrl"); }
+      try {
+        part = await reader.read();
+      } catch {
+        throw new BadRequest(422, "the image could not be fetched from contentUrl");
+      }
       if (part.done) break;
       size += part.value.byteLength;
-      if (size > MAX_IMAGE_BYTES) { await reader.cancel().catch(() => {}); throw new ImageRejected(413, `the image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`); }
+      if (size > MAX_IMAGE_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw new ImageRejected(413, `the image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
+      }
       chunks.push(part.value);
     }
     return Buffer.concat(chunks);
@@ -235,13 +268,26 @@ export class BotFrameworkChannel implements Deliverer {
       let sent: unknown;
       const headers: Record<string, string> = {};
       const res = {
-        status(code: number) { status = code; return res; },
-        header(name: string, value: unknown) { headers[name.toLowerCase()] = String(value); return res; },
-        send(body?: unknown) { sent = body; return res; },
-        end() { return res; },
+        status(code: number) {
+          status = code;
+          return res;
+        },
+        header(name: string, value: unknown) {
+          headers[name.toLowerCase()] = String(value);
+          return res;
+        },
+        send(body?: unknown) {
+          sent = body;
+          return res;
+        },
+        end() {
+          return res;
+        },
       };
       try {
-        await this.adapter.process({ method: "POST", body: req.body as Record<string, unknown>, headers: req.headers } as never, res as never, (ctx) => this.logic(ctx, image));
+        await this.adapter.process({ method: "POST", body: req.body as Record<string, unknown>, headers: req.headers } as never, res as never, (ctx) =>
+          this.logic(ctx, image),
+        );
       } catch {
         throw new BadRequest(400, "not a valid Activity");
       }

@@ -10,7 +10,10 @@ export const MAX_CONTEXT_CHARS = 200;
 
 /** Trims and normalises line breaks; drops control characters a client might slip in. */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").trim();
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+    .trim();
 }
 
 export const charCount = (s: string): number => [...s].length;
@@ -19,7 +22,11 @@ export const charCount = (s: string): number => [...s].length;
 export function isLoopbackUrl(url: unknown): boolean {
   if (typeof url !== "string" || url.length > 2048) return false;
   let u: URL;
-  try { u = new URL(url); } catch { return false; }
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
   if (u.protocol !== "http:" && u.protocol !== "https:") return false;
   if (u.username || u.password) return false;
   const host = u.hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -36,13 +43,20 @@ export function isLoopbackUrl(url: unknown): boolean {
 export class TokenBucket {
   private tokens: number;
   private at: number;
-  constructor(private clock: Clock, readonly capacity: number, readonly intervalMs: number) {
+  constructor(
+    private clock: Clock,
+    readonly capacity: number,
+    readonly intervalMs: number,
+  ) {
     this.tokens = capacity;
     this.at = clock.now();
   }
   private refill(): void {
     const now = this.clock.now();
-    if (now <= this.at) { this.at = Math.min(this.at, now); return; }
+    if (now <= this.at) {
+      this.at = Math.min(this.at, now);
+      return;
+    }
     const gained = (now - this.at) / this.intervalMs;
     this.tokens = Math.min(this.capacity, this.tokens + gained);
     this.at = now;
@@ -50,7 +64,10 @@ export class TokenBucket {
   /** Takes a token if one is there. */
   take(): boolean {
     this.refill();
-    if (this.tokens >= 1) { this.tokens -= 1; return true; }
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
     return false;
   }
   /** Milliseconds (on the clock) until the next token. */

@@ -26,26 +26,58 @@ const SSE_HEARTBEAT_MS = 25_000;
 /** Server-issued conversation ids (UUIDs); anything else is "unknown" and starts fresh. */
 const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export interface WebReply { text: string; choices: string[]; topic: string | null; handoff?: boolean }
-export interface WebMessage { role: LogEvent["role"]; text: string; at: number; choices?: string[]; topic?: string | null; eventId: number }
+export interface WebReply {
+  text: string;
+  choices: string[];
+  topic: string | null;
+  handoff?: boolean;
+}
+export interface WebMessage {
+  role: LogEvent["role"];
+  text: string;
+  at: number;
+  choices?: string[];
+  topic?: string | null;
+  eventId: number;
+}
 
-const contextSchema = z.object({
-  loginError: z.string().max(MAX_CONTEXT_CHARS * 4).nullish(),
-  loginRole: z.string().max(MAX_CONTEXT_CHARS * 4).nullish(),
-}).nullish();
+const contextSchema = z
+  .object({
+    loginError: z
+      .string()
+      .max(MAX_CONTEXT_CHARS * 4)
+      .nullish(),
+    loginRole: z
+      .string()
+      .max(MAX_CONTEXT_CHARS * 4)
+      .nullish(),
+  })
+  .nullish();
 
 /** POST /api/chat. Unknown fields are ignored (clients may be newer than the server). */
 export const chatBodySchema = z.object({
   conversationId: z.string().max(200).nullish(),
-  text: z.string().max(MAX_TEXT_CHARS * 8).nullish(),
-  choice: z.string().max(MAX_CHOICE_CHARS * 8).nullish(),
+  text: z
+    .string()
+    .max(MAX_TEXT_CHARS * 8)
+    .nullish(),
+  choice: z
+    .string()
+    .max(MAX_CHOICE_CHARS * 8)
+    .nullish(),
   context: contextSchema,
 });
 export type ChatBody = z.infer<typeof chatBodySchema>;
 
 /** A 4xx with a JSON reason. */
 export class BadRequest extends Error {
-  constructor(public statusCode: number, message: string, public extra: Record<string, unknown> = {}) { super(message); }
+  constructor(
+    public statusCode: number,
+    message: string,
+    public extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
 }
 
 /** Widget request → Inbound (validated). The page's context goes along; the core reads it. */
@@ -71,7 +103,7 @@ export function toWebReply(reply: Reply): WebReply {
 
 /** A logged event as the widget shows it. */
 function toWebMessage(e: LogEvent, withChoices: boolean): WebMessage {
-  const choices = withChoices ? e.choices ?? [] : [];
+  const choices = withChoices ? (e.choices ?? []) : [];
   const text = e.role === "bot" ? renderForButtons({ text: e.text, choices, expects: e.expects }) : e.text;
   return { role: e.role, text, at: e.at, eventId: e.id, ...(choices.length ? { choices } : {}), ...(e.topic ? { topic: e.topic } : {}) };
 }
@@ -94,7 +126,9 @@ export class WebChannel implements Deliverer {
 
   constructor(private opts: WebChannelOptions) {}
 
-  static keyOf(conversationId: string): string { return encodeKey(keyFor("web", conversationId)); }
+  static keyOf(conversationId: string): string {
+    return encodeKey(keyFor("web", conversationId));
+  }
 
   /** A conversation the server issued that is still alive: its log (null when unknown or expired). */
   async isLive(id: string): Promise<LogEvent[] | null> {
@@ -118,7 +152,10 @@ export class WebChannel implements Deliverer {
    * One turn from a picture the widget sent (attach button or paste): answered as the message
    * read in it. The image stays in memory; only the masked text read reaches the log.
    */
-  async image(conversationId: string | undefined, bytes: Uint8Array): Promise<{ conversationId: string; result: TurnResult; lastEventId: number; read: string | null }> {
+  async image(
+    conversationId: string | undefined,
+    bytes: Uint8Array,
+  ): Promise<{ conversationId: string; result: TurnResult; lastEventId: number; read: string | null }> {
     const reader = this.opts.reader;
     if (!reader) throw new BadRequest(404, "pictures are not read on this server");
     let id = conversationId ?? "";
@@ -163,7 +200,13 @@ export class WebChannel implements Deliverer {
     const set = this.clients.get(id);
     if (!set) return;
     const frame = sseFrame(item);
-    for (const res of set) { try { res.write(frame); } catch { /* closed */ } }
+    for (const res of set) {
+      try {
+        res.write(frame);
+      } catch {
+        /* closed */
+      }
+    }
   }
 
   /** Opens a server-sent events stream for a conversation. */
@@ -202,7 +245,14 @@ export class WebChannel implements Deliverer {
   private startHeartbeat(): void {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
-      for (const set of this.clients.values()) for (const res of set) { try { res.write(": ping\n\n"); } catch { /* closed */ } }
+      for (const set of this.clients.values())
+        for (const res of set) {
+          try {
+            res.write(": ping\n\n");
+          } catch {
+            /* closed */
+          }
+        }
     }, SSE_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -211,7 +261,14 @@ export class WebChannel implements Deliverer {
   closeStreams(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    for (const set of this.clients.values()) for (const res of set) { try { res.end(); } catch { /* closed */ } }
+    for (const set of this.clients.values())
+      for (const res of set) {
+        try {
+          res.end();
+        } catch {
+          /* closed */
+        }
+      }
     this.clients.clear();
     this.clientCount = 0;
   }
@@ -251,19 +308,34 @@ export class WebChannel implements Deliverer {
       }
       const out = await this.chat(parsed.data);
       reply.header("cache-control", "no-store");
-      return { conversationId: out.conversationId, replies: out.result.replies.map(toWebReply), topic: out.result.topic, flow: out.result.flow, lastEventId: out.lastEventId };
+      return {
+        conversationId: out.conversationId,
+        replies: out.result.replies.map(toWebReply),
+        topic: out.result.topic,
+        flow: out.result.flow,
+        lastEventId: out.lastEventId,
+      };
     });
 
     // A picture: the raw bytes as the body (any image/* or application/octet-stream type; the
     // type is judged from the bytes), the conversation id in the query. Up to 5 MB.
-    app.addContentTypeParser(/^(image\/[\w.+-]+|application\/octet-stream)$/, { parseAs: "buffer", bodyLimit: MAX_IMAGE_BYTES }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser(/^(image\/[\w.+-]+|application\/octet-stream)$/, { parseAs: "buffer", bodyLimit: MAX_IMAGE_BYTES }, (_req, body, done) =>
+      done(null, body),
+    );
     app.post("/image", { bodyLimit: MAX_IMAGE_BYTES }, async (req, reply) => {
       if (!Buffer.isBuffer(req.body)) throw new BadRequest(415, "send the image bytes with an image/png, image/jpeg or image/webp content type");
       const q = req.query as { conversationId?: unknown };
       const cid = typeof q.conversationId === "string" && q.conversationId.length <= 200 ? q.conversationId : undefined;
       const out = await this.image(cid, req.body);
       reply.header("cache-control", "no-store");
-      return { conversationId: out.conversationId, replies: out.result.replies.map(toWebReply), topic: out.result.topic, flow: out.result.flow, lastEventId: out.lastEventId, read: out.read };
+      return {
+        conversationId: out.conversationId,
+        replies: out.result.replies.map(toWebReply),
+        topic: out.result.topic,
+        flow: out.result.flow,
+        lastEventId: out.lastEventId,
+        read: out.read,
+      };
     });
 
     app.get("/:id/history", async (req, reply) => {

@@ -52,8 +52,15 @@ export interface WechatOptions {
   log?: LogFn;
 }
 
-interface Target { roomId?: string; contactId: string }
-interface Outgoing { target: Target; text: string; talker?: Contact }
+interface Target {
+  roomId?: string;
+  contactId: string;
+}
+interface Outgoing {
+  target: Target;
+  text: string;
+  talker?: Contact;
+}
 
 export class WechatChannel implements Deliverer {
   readonly channel = "wechat";
@@ -77,9 +84,10 @@ export class WechatChannel implements Deliverer {
     this.global = new TokenBucket(opts.clock, opts.sendBurst ?? 5, opts.sendIntervalMs ?? 3000);
     this.targets = opts.dataDir ? new LowdbStore<Target>(join(opts.dataDir, "wechat"), opts.log) : new MemoryStore<Target>();
     const name = opts.name && opts.dataDir ? join(opts.dataDir, opts.name) : opts.name;
-    this.bot = typeof opts.puppet === "string"
-      ? WechatyBuilder.build({ name, puppet: opts.puppet as never, ...(opts.puppetOptions ? { puppetOptions: opts.puppetOptions } : {}) })
-      : WechatyBuilder.build({ name, puppet: opts.puppet as never });
+    this.bot =
+      typeof opts.puppet === "string"
+        ? WechatyBuilder.build({ name, puppet: opts.puppet as never, ...(opts.puppetOptions ? { puppetOptions: opts.puppetOptions } : {}) })
+        : WechatyBuilder.build({ name, puppet: opts.puppet as never });
     this.bot.on("scan", (qrcode: string, status: types.ScanStatus) => {
       if (status === types.ScanStatus.Waiting || status === types.ScanStatus.Timeout) {
         this.log(`wechat: scan to log in: https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}`);
@@ -144,7 +152,10 @@ export class WechatChannel implements Deliverer {
       let mentioned = await m.mentionSelf().catch(() => false);
       if (mentioned) text = cleanText(await m.mentionText().catch(() => text));
       const prefix = this.opts.prefix;
-      if (!mentioned && prefix && text.startsWith(prefix)) { mentioned = true; text = cleanText(text.slice(prefix.length).replace(/^[\s:：,，]+/, "")); }
+      if (!mentioned && prefix && text.startsWith(prefix)) {
+        mentioned = true;
+        text = cleanText(text.slice(prefix.length).replace(/^[\s:：,，]+/, ""));
+      }
       if (!mentioned) return;
       const target: Target = { roomId: room.id, contactId: talker.id };
       if (!text) return this.enqueue({ target, talker, text: W.welcome });
@@ -215,7 +226,10 @@ export class WechatChannel implements Deliverer {
 
   private roomBucket(roomId: string): TokenBucket {
     let b = this.roomBuckets.get(roomId);
-    if (!b) { b = new TokenBucket(this.opts.clock, this.opts.roomBurst ?? 3, this.opts.roomIntervalMs ?? 6000); this.roomBuckets.set(roomId, b); }
+    if (!b) {
+      b = new TokenBucket(this.opts.clock, this.opts.roomBurst ?? 3, this.opts.roomIntervalMs ?? 6000);
+      this.roomBuckets.set(roomId, b);
+    }
     return b;
   }
 
@@ -225,7 +239,8 @@ export class WechatChannel implements Deliverer {
     if (!this.pumpRun) {
       this.pumpRun = this.pumpOnce().finally(() => {
         this.pumpRun = undefined;
-        if (this.nextIndex() >= 0) void this.pump(); // queued while the last send was under way
+        if (this.nextIndex() >= 0)
+          void this.pump(); // queued while the last send was under way
         else this.schedule();
       });
     }
@@ -259,13 +274,18 @@ export class WechatChannel implements Deliverer {
     if (this.queue.length && !this.stopped && !this.timer) {
       const waits = [this.global.waitMs(), ...this.queue.flatMap((o) => (o.target.roomId ? [this.roomBucket(o.target.roomId).waitMs()] : []))];
       const wait = Math.min(Math.max(50, Math.max(this.global.waitMs(), Math.min(...waits))), 1000);
-      this.timer = setTimeout(() => { this.timer = undefined; void this.pump(); }, wait);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.pump();
+      }, wait);
       this.timer.unref();
     }
   }
 
   /** Messages waiting for a token. */
-  get queued(): number { return this.queue.length; }
+  get queued(): number {
+    return this.queue.length;
+  }
 
   private async send(o: Outgoing): Promise<void> {
     if (o.target.roomId) {

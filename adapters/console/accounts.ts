@@ -23,10 +23,17 @@ export interface Account {
   passwordVersion?: number;
 }
 
-interface AccountsFile { v: 1; accounts: Account[] }
+interface AccountsFile {
+  v: 1;
+  accounts: Account[];
+}
 
 // scrypt cost: N=2^15, r=8 needs 32 MiB per hash, ~0.1 s here: slow for a guesser, fine for a login.
-const N = 1 << 15, R = 8, P = 1, KEYLEN = 32, MAXMEM = 96 * 1024 * 1024;
+const N = 1 << 15,
+  R = 8,
+  P = 1,
+  KEYLEN = 32,
+  MAXMEM = 96 * 1024 * 1024;
 
 function scryptAsync(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -67,7 +74,12 @@ export function checkPassword(password: string, name?: string): string | null {
 }
 
 export class AccountError extends Error {
-  constructor(message: string, public status = 400) { super(message); }
+  constructor(
+    message: string,
+    public status = 400,
+  ) {
+    super(message);
+  }
 }
 
 export class AccountStore {
@@ -78,7 +90,12 @@ export class AccountStore {
   }
 
   private sig(): string {
-    try { const s = statSync(this.file); return `${s.ino}:${s.size}:${s.mtimeMs}`; } catch { return "none"; }
+    try {
+      const s = statSync(this.file);
+      return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch {
+      return "none";
+    }
   }
 
   private read(): AccountsFile {
@@ -89,9 +106,15 @@ export class AccountStore {
     return data;
   }
 
-  all(): Account[] { return this.read().accounts; }
-  get(name: string): Account | undefined { return this.read().accounts.find((a) => a.name === name); }
-  hasAdmin(): boolean { return this.all().some((a) => a.role === "admin" && a.active); }
+  all(): Account[] {
+    return this.read().accounts;
+  }
+  get(name: string): Account | undefined {
+    return this.read().accounts.find((a) => a.name === name);
+  }
+  hasAdmin(): boolean {
+    return this.all().some((a) => a.role === "admin" && a.active);
+  }
 
   /** Re-reads under the lock, applies fn, writes atomically. */
   private async change<T>(fn: (data: AccountsFile) => T): Promise<T> {
@@ -112,8 +135,14 @@ export class AccountStore {
     return this.change((data) => {
       if (data.accounts.some((a) => a.name.toLowerCase() === input.name.toLowerCase())) throw new AccountError(`账号 ${input.name} 已存在`, 409);
       const a: Account = {
-        name: input.name, role: input.role, displayName: input.displayName?.trim() || undefined, hash, active: true,
-        createdAt: input.now, createdBy: input.by, passwordChangedAt: input.now,
+        name: input.name,
+        role: input.role,
+        displayName: input.displayName?.trim() || undefined,
+        hash,
+        active: true,
+        createdAt: input.now,
+        createdBy: input.by,
+        passwordChangedAt: input.now,
       };
       data.accounts.push(a);
       return a;
@@ -127,7 +156,9 @@ export class AccountStore {
     await this.change((data) => {
       const a = data.accounts.find((x) => x.name === name);
       if (!a) throw new AccountError(`没有账号 ${name}`, 404);
-      a.hash = hash; a.passwordChangedAt = now; a.passwordVersion = (a.passwordVersion ?? 0) + 1;
+      a.hash = hash;
+      a.passwordChangedAt = now;
+      a.passwordVersion = (a.passwordVersion ?? 0) + 1;
     });
   }
 
@@ -156,5 +187,10 @@ export class AccountStore {
 
 /** What the console shows of an account. */
 export const publicAccount = (a: Account) => ({
-  name: a.name, role: a.role, displayName: a.displayName ?? null, active: a.active, createdAt: a.createdAt, createdBy: a.createdBy,
+  name: a.name,
+  role: a.role,
+  displayName: a.displayName ?? null,
+  active: a.active,
+  createdAt: a.createdAt,
+  createdBy: a.createdBy,
 });

@@ -21,7 +21,9 @@ export function excerpt(text: string, max = 20): string {
 
 export class AuditLog {
   private file: JsonlFile<AuditRecord>;
-  constructor(path: string, log?: (line: string) => void) { this.file = new JsonlFile(path, log); }
+  constructor(path: string, log?: (line: string) => void) {
+    this.file = new JsonlFile(path, log);
+  }
 
   write(r: AuditRecord): Promise<void> {
     // The "who" of a failed sign-in is whatever was typed as the name: an ID number or a phone
@@ -42,5 +44,7 @@ export class AuditLog {
     return all.slice(-limit).reverse();
   }
 
-  flush(): Promise<void> { return this.file.flush(); }
+  flush(): Promise<void> {
+    return this.file.flush();
+  }
 }

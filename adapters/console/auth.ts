@@ -23,7 +23,8 @@ export const newToken = () => randomBytes(32).toString("base64url");
 
 export function sameToken(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return false;
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
@@ -32,12 +33,21 @@ export class AuthSessions {
   private byHash = new Map<string, AuthSession>();
   private dirty = false;
 
-  constructor(file: string, private clock: Clock, private limits = { idleMs: 8 * 3600_000, absoluteMs: 12 * 3600_000 }, private log: (line: string) => void = (l) => console.error(l)) {
+  constructor(
+    file: string,
+    private clock: Clock,
+    private limits = { idleMs: 8 * 3600_000, absoluteMs: 12 * 3600_000 },
+    private log: (line: string) => void = (l) => console.error(l),
+  ) {
     this.db = new Low(new JSONFile<{ sessions: AuthSession[] }>(file), { sessions: [] });
   }
 
   async init(): Promise<void> {
-    try { await this.db.read(); } catch { this.db.data = { sessions: [] }; /* unreadable: everyone signs in again */ }
+    try {
+      await this.db.read();
+    } catch {
+      this.db.data = { sessions: [] }; /* unreadable: everyone signs in again */
+    }
     for (const s of this.db.data.sessions ?? []) this.byHash.set(s.idHash, s);
     this.prune();
   }
@@ -59,7 +69,11 @@ export class AuthSessions {
 
   private prune(): void {
     const now = this.clock.now();
-    for (const [h, s] of this.byHash) if (this.expired(s, now)) { this.byHash.delete(h); this.dirty = true; }
+    for (const [h, s] of this.byHash)
+      if (this.expired(s, now)) {
+        this.byHash.delete(h);
+        this.dirty = true;
+      }
   }
 
   async create(name: string, passwordVersion: number): Promise<{ id: string; session: AuthSession }> {
@@ -78,10 +92,17 @@ export class AuthSessions {
     const s = this.byHash.get(hash(id));
     if (!s) return null;
     const now = this.clock.now();
-    if (this.expired(s, now)) { this.byHash.delete(s.idHash); this.saveLater(); return null; }
+    if (this.expired(s, now)) {
+      this.byHash.delete(s.idHash);
+      this.saveLater();
+      return null;
+    }
     // Written at most once a minute: a busy console should not rewrite the file per request.
-    if (now - s.lastSeen > 60_000) { s.lastSeen = now; this.dirty = true; this.saveLater(); }
-    else s.lastSeen = now;
+    if (now - s.lastSeen > 60_000) {
+      s.lastSeen = now;
+      this.dirty = true;
+      this.saveLater();
+    } else s.lastSeen = now;
     return s;
   }
 
@@ -95,7 +116,9 @@ export class AuthSessions {
     await this.save();
   }
 
-  async flush(): Promise<void> { if (this.dirty) await this.save(); }
+  async flush(): Promise<void> {
+    if (this.dirty) await this.save();
+  }
 }
 
 export interface ThrottleLimits {
@@ -115,7 +138,13 @@ export interface ThrottleLimits {
   lockMs: number;
 }
 export const DEFAULT_THROTTLE: ThrottleLimits = {
-  maxFailures: 5, maxPerAddress: 20, maxPerAccount: 10, attemptsPerMinute: 60, inFlightPerAddress: 2, windowMs: 15 * 60_000, lockMs: 15 * 60_000,
+  maxFailures: 5,
+  maxPerAddress: 20,
+  maxPerAccount: 10,
+  attemptsPerMinute: 60,
+  inFlightPerAddress: 2,
+  windowMs: 15 * 60_000,
+  lockMs: 15 * 60_000,
 };
 
 /**
@@ -126,7 +155,10 @@ export class LoginThrottle {
   private failures = new Map<string, { times: number[]; lockedUntil: number }>();
   private attempts = new Map<string, number[]>();
   private inFlight = new Map<string, number>();
-  constructor(private clock: Clock, private limits: ThrottleLimits = DEFAULT_THROTTLE) {}
+  constructor(
+    private clock: Clock,
+    private limits: ThrottleLimits = DEFAULT_THROTTLE,
+  ) {}
 
   private keys(name: string, ip: string): { pair: string; address: string; account: string } {
     const n = name.toLowerCase();
@@ -167,17 +199,25 @@ export class LoginThrottle {
   /** An admitted attempt has been answered. */
   done(ip: string): void {
     const n = (this.inFlight.get(ip) ?? 1) - 1;
-    if (n > 0) this.inFlight.set(ip, n); else this.inFlight.delete(ip);
+    if (n > 0) this.inFlight.set(ip, n);
+    else this.inFlight.delete(ip);
   }
 
   fail(name: string, ip: string): void {
     const now = this.clock.now();
     const k = this.keys(name, ip);
-    for (const [key, max] of [[k.pair, this.limits.maxFailures], [k.address, this.limits.maxPerAddress], [k.account, this.limits.maxPerAccount]] as const) {
+    for (const [key, max] of [
+      [k.pair, this.limits.maxFailures],
+      [k.address, this.limits.maxPerAddress],
+      [k.account, this.limits.maxPerAccount],
+    ] as const) {
       const f = this.failures.get(key) ?? { times: [], lockedUntil: 0 };
       f.times = f.times.filter((t) => now - t < this.limits.windowMs);
       f.times.push(now);
-      if (f.times.length >= max) { f.lockedUntil = now + this.limits.lockMs; f.times = []; }
+      if (f.times.length >= max) {
+        f.lockedUntil = now + this.limits.lockMs;
+        f.times = [];
+      }
       this.failures.set(key, f);
     }
     if (this.failures.size > 10_000) this.prune(now);
@@ -198,7 +238,9 @@ export class LoginThrottle {
 }
 
 export class HashBusyError extends Error {
-  constructor() { super("登录请求过多，请稍后再试"); }
+  constructor() {
+    super("登录请求过多，请稍后再试");
+  }
 }
 
 /**
@@ -209,18 +251,26 @@ export class HashBusyError extends Error {
 export class HashGate {
   private running = 0;
   private waiting: (() => void)[] = [];
-  constructor(private concurrent = 2, private queued = 16) {}
+  constructor(
+    private concurrent = 2,
+    private queued = 16,
+  ) {}
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrent) {
       if (this.waiting.length >= this.queued) throw new HashBusyError();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running++;
-    try { return await fn(); } finally {
+    try {
+      return await fn();
+    } finally {
       const next = this.waiting.shift();
-      if (next) next(); else this.running--;
+      if (next) next();
+      else this.running--;
     }
   }
 
-  get load(): { running: number; waiting: number } { return { running: this.running, waiting: this.waiting.length }; }
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
 }

@@ -22,7 +22,10 @@ function parseArgs(args: string[], valued: string[]): Flags {
   }
   return { positional, flags };
 }
-const str = (f: Flags, k: string) => { const v = f.flags.get(k); return typeof v === "string" ? v : undefined; };
+const str = (f: Flags, k: string) => {
+  const v = f.flags.get(k);
+  return typeof v === "string" ? v : undefined;
+};
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -41,9 +44,14 @@ export function splitTickets(content: string): string[] {
         if (typeof t !== "string") throw new Error("no text");
         return t;
       });
-    } catch { /* not JSON lines after all: plain text */ }
+    } catch {
+      /* not JSON lines after all: plain text */
+    }
   }
-  return content.split(/^\s*(?:-{3,}|={3,})\s*$/m).map((t) => t.trim()).filter(Boolean);
+  return content
+    .split(/^\s*(?:-{3,}|={3,})\s*$/m)
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 const LEVEL = { high: "高", medium: "中", low: "低" } as const;
@@ -53,7 +61,9 @@ function table(n: number, r: TriageResult): string {
   const out: string[] = [];
   const where = r.region
     ? `${CITY[r.region]}${r.place && r.place.name !== CITY[r.region] ? `（${r.place.name}）` : ""}`
-    : r.place ? `${r.place.name}（${CITY[r.place.region]}）` : "未知";
+    : r.place
+      ? `${r.place.name}（${CITY[r.place.region]}）`
+      : "未知";
   out.push(`#${n}  地区：${where}   ${r.text.replace(/\s+/g, " ").slice(0, 60)}${r.text.length > 60 ? "…" : ""}`);
   if (!r.topics.length) out.push("    （没有匹配的知识条目）");
   const w = Math.max(8, ...r.topics.map((t) => t.id.length));
@@ -68,22 +78,38 @@ export async function runTriageCli(args: string[]): Promise<number> {
   const f = parseArgs(args, ["file", "region", "knowledge"]);
   const usage = 'usage: helpdesk triage "用户的消息或工单" | --file FILE|- [--json] [--region zaozhuang|taian] [--knowledge DIR] [--answers]';
   const region = str(f, "region");
-  if (region !== undefined && region !== "zaozhuang" && region !== "taian") { console.error(`--region must be zaozhuang or taian, not ${region}`); return 2; }
+  if (region !== undefined && region !== "zaozhuang" && region !== "taian") {
+    console.error(`--region must be zaozhuang or taian, not ${region}`);
+    return 2;
+  }
   let tickets: string[];
   const file = str(f, "file");
   if (file) {
     let content: string;
-    try { content = file === "-" ? await readStdin() : readFileSync(file, "utf8"); } catch (e) { console.error(`cannot read ${file}: ${(e as Error).message}`); return 2; }
+    try {
+      content = file === "-" ? await readStdin() : readFileSync(file, "utf8");
+    } catch (e) {
+      console.error(`cannot read ${file}: ${(e as Error).message}`);
+      return 2;
+    }
     tickets = splitTickets(content);
   } else if (f.positional.length) tickets = [f.positional.join(" ")];
-  else { console.error(usage); return 2; }
-  if (!tickets.length) { console.error("no tickets found"); return 2; }
+  else {
+    console.error(usage);
+    return 2;
+  }
+  if (!tickets.length) {
+    console.error("no tickets found");
+    return 2;
+  }
 
   const { Matcher } = await import("../../bot/nlu/matcher.ts");
   const { loadKnowledge, KnowledgeError } = await import("../../knowledge/loader.ts");
   const { triage } = await import("./triage.ts");
   let matcher;
-  try { matcher = new Matcher(loadKnowledge(str(f, "knowledge") ?? undefined)); } catch (e) {
+  try {
+    matcher = new Matcher(loadKnowledge(str(f, "knowledge") ?? undefined));
+  } catch (e) {
     console.error(e instanceof KnowledgeError ? `knowledge has errors:\n${e.message}` : (e as Error).message);
     return 1;
   }
@@ -107,15 +133,34 @@ async function readPassword(): Promise<string | null> {
     return all.split(/\r?\n/)[0] ?? "";
   }
   let muted = false;
-  const out = new Writable({ write(chunk, _enc, cb) { if (!muted) process.stderr.write(chunk); cb(); } });
+  const out = new Writable({
+    write(chunk, _enc, cb) {
+      if (!muted) process.stderr.write(chunk);
+      cb();
+    },
+  });
   const rl = createInterface({ input: process.stdin, output: out, terminal: true });
-  const ask = (q: string) => new Promise<string>((res) => { muted = false; process.stderr.write(q); muted = true; rl.question("", (a) => { process.stderr.write("\n"); res(a); }); });
+  const ask = (q: string) =>
+    new Promise<string>((res) => {
+      muted = false;
+      process.stderr.write(q);
+      muted = true;
+      rl.question("", (a) => {
+        process.stderr.write("\n");
+        res(a);
+      });
+    });
   try {
     const a = await ask("密码：");
     const b = await ask("再输入一次：");
-    if (a !== b) { console.error("两次输入的密码不一致"); return null; }
+    if (a !== b) {
+      console.error("两次输入的密码不一致");
+      return null;
+    }
     return a;
-  } finally { rl.close(); }
+  } finally {
+    rl.close();
+  }
 }
 
 export async function runAdminCli(args: string[]): Promise<number> {
@@ -132,21 +177,39 @@ export async function runAdminCli(args: string[]): Promise<number> {
     switch (sub) {
       case "create": {
         const role = str(f, "role") ?? "admin";
-        if (!name || (role !== "admin" && role !== "agent")) { console.error(usage); return 2; }
+        if (!name || (role !== "admin" && role !== "agent")) {
+          console.error(usage);
+          return 2;
+        }
         const badName = checkName(name);
-        if (badName) { console.error(badName); return 2; }
-        if (store.get(name)) { console.error(`账号 ${name} 已存在`); return 1; }
+        if (badName) {
+          console.error(badName);
+          return 2;
+        }
+        if (store.get(name)) {
+          console.error(`账号 ${name} 已存在`);
+          return 1;
+        }
         const password = await readPassword();
         if (password === null) return 1;
         const bad = checkPassword(password, name);
-        if (bad) { console.error(bad); return 1; }
+        if (bad) {
+          console.error(bad);
+          return 1;
+        }
         await store.create({ name, password, role, displayName: str(f, "display"), by: "cli", now: Date.now() });
         console.error(`已创建${role === "admin" ? "管理员" : "客服"}账号 ${name}（${join(dataDir, "console", "accounts.json")}）`);
         return 0;
       }
       case "passwd": {
-        if (!name) { console.error(usage); return 2; }
-        if (!store.get(name)) { console.error(`没有账号 ${name}`); return 1; }
+        if (!name) {
+          console.error(usage);
+          return 2;
+        }
+        if (!store.get(name)) {
+          console.error(`没有账号 ${name}`);
+          return 1;
+        }
         const password = await readPassword();
         if (password === null) return 1;
         await store.setPassword(name, password, Date.now());

@@ -36,7 +36,9 @@ export class EventLog {
     this.events = this.file.readAll();
   }
 
-  all(): readonly LoggedEvent[] { return this.events; }
+  all(): readonly LoggedEvent[] {
+    return this.events;
+  }
 
   recordTurn(e: TurnEvent & { sessionKey?: string }): void {
     // What was typed inside a flow (a name, an ID number, a code) is not kept: the figures need
@@ -63,5 +65,7 @@ export class EventLog {
     return removed;
   }
 
-  flush(): Promise<void> { return this.file.flush(); }
+  flush(): Promise<void> {
+    return this.file.flush();
+  }
 }

@@ -36,7 +36,8 @@ const regionKey = (r: string | null | undefined) => r ?? "none";
 
 function add(c: Counts, e: LoggedEvent): void {
   if (e.kind === "feedback") {
-    if (e.helpful) c.positive++; else c.negative++;
+    if (e.helpful) c.positive++;
+    else c.negative++;
     return;
   }
   // Acknowledgements ("我是滕州的") and interruptions (取消, a password warning) are not questions.
@@ -64,17 +65,27 @@ export function computeFigures(events: readonly LoggedEvent[], from: string, to:
     if (e.at < start || e.at >= end) continue;
     const day = days.get(dayKey(e.at, timeZone));
     if (!day) continue;
-    const ch = e.channel, rg = regionKey(e.region);
-    for (const c of [day, total, (day.byChannel[ch] ??= zero()), (day.byRegion[rg] ??= zero()), (byChannel[ch] ??= zero()), (byRegion[rg] ??= zero())]) add(c, e);
+    const ch = e.channel,
+      rg = regionKey(e.region);
+    for (const c of [day, total, (day.byChannel[ch] ??= zero()), (day.byRegion[rg] ??= zero()), (byChannel[ch] ??= zero()), (byRegion[rg] ??= zero())])
+      add(c, e);
     if (e.kind === "turn" && e.topic && (e.band === "answer" || e.band === "flow")) topics.set(e.topic, (topics.get(e.topic) ?? 0) + 1);
   }
-  const topTopics = [...topics].map(([id, count]) => ({ id, count })).sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)).slice(0, topN);
+  const topTopics = [...topics]
+    .map(([id, count]) => ({ id, count }))
+    .sort((a, b) => b.count - a.count || a.id.localeCompare(b.id))
+    .slice(0, topN);
   return { from, to, timeZone, days: [...days.values()], total, byChannel, byRegion, topTopics };
 }
 
 const COLUMNS: [keyof Counts, string][] = [
-  ["questions", "提问数"], ["answered", "已解答"], ["clarified", "反问澄清"], ["declined", "拒答"],
-  ["handedOff", "转人工"], ["negative", "差评"], ["positive", "好评"],
+  ["questions", "提问数"],
+  ["answered", "已解答"],
+  ["clarified", "反问澄清"],
+  ["declined", "拒答"],
+  ["handedOff", "转人工"],
+  ["negative", "差评"],
+  ["positive", "好评"],
 ];
 
 const csvCell = (v: string | number) => {

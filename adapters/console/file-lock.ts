@@ -29,8 +29,13 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       try {
-        if (Date.now() - statSync(lockPath).mtimeMs > staleMs) { unlinkSync(lockPath); continue; }
-      } catch { continue; /* released meanwhile */ }
+        if (Date.now() - statSync(lockPath).mtimeMs > staleMs) {
+          unlinkSync(lockPath);
+          continue;
+        }
+      } catch {
+        continue; /* released meanwhile */
+      }
       if (Date.now() - started > timeoutMs) throw new Error(`could not lock ${lockPath} within ${timeoutMs} ms`);
       await sleep(10 + Math.min(100, attempt * 5) + Math.random() * 20);
     }
@@ -39,7 +44,11 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
     return await fn();
   } finally {
     closeSync(fd);
-    try { unlinkSync(lockPath); } catch { /* already broken as stale */ }
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      /* already broken as stale */
+    }
   }
 }
 
@@ -52,7 +61,9 @@ export function writeFileAtomic(path: string, content: string, mode?: number): v
 
 export function readJsonFile<T>(path: string, fallback: T): T {
   let text: string;
-  try { text = readFileSync(path, "utf8"); } catch (err) {
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return fallback;
     throw err;
   }

@@ -18,7 +18,13 @@ import { dayKey } from "../../bot/zoned.ts";
 import { describeHours, describeOpening, isOpen, nextOpening, type WorkingHours } from "../../bot/working-hours.ts";
 
 /** One line of a ticket's transcript, as the console shows it. */
-export interface TicketItem { role: LogEvent["role"]; text: string; at: number; by?: string; delivered?: boolean }
+export interface TicketItem {
+  role: LogEvent["role"];
+  text: string;
+  at: number;
+  by?: string;
+  delivered?: boolean;
+}
 
 export type TicketStatus = "waiting" | "taken" | "closed";
 
@@ -44,12 +50,24 @@ export interface Ticket {
 }
 
 /** A ticket with what the log says about it. */
-export interface TicketView extends Ticket { unread: number; transcript: TicketItem[] }
+export interface TicketView extends Ticket {
+  unread: number;
+  transcript: TicketItem[];
+}
 
-interface TicketFile { v: 2; seq: { day: string; n: number }; tickets: Ticket[] }
+interface TicketFile {
+  v: 2;
+  seq: { day: string; n: number };
+  tickets: Ticket[];
+}
 
 export class QueueError extends Error {
-  constructor(message: string, public status = 409) { super(message); }
+  constructor(
+    message: string,
+    public status = 409,
+  ) {
+    super(message);
+  }
 }
 
 /** How far back before a ticket opened its transcript starts. */
@@ -85,21 +103,33 @@ export class HandoffQueue implements Tickets {
     if (!this.db.data || this.db.data.v !== 2) this.db.data = { v: 2, seq: this.db.data?.seq ?? { day: "", n: 0 }, tickets: [] };
   }
 
-  private get now(): number { return this.deps.clock.now(); }
+  private get now(): number {
+    return this.deps.clock.now();
+  }
   private async save(): Promise<void> {
     this.version++;
     for (const l of this.listeners) l();
     await this.db.write();
   }
-  onChange(fn: () => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
-  all(): Ticket[] { return this.db.data.tickets; }
-  get(id: string): Ticket | undefined { return this.db.data.tickets.find((t) => t.id === id); }
+  all(): Ticket[] {
+    return this.db.data.tickets;
+  }
+  get(id: string): Ticket | undefined {
+    return this.db.data.tickets.find((t) => t.id === id);
+  }
 
   private newId(): string {
     const day = dayKey(this.now, this.deps.hours.timeZone).replace(/-/g, "");
     const seq = this.db.data.seq;
-    if (seq.day !== day) { seq.day = day; seq.n = 0; }
+    if (seq.day !== day) {
+      seq.day = day;
+      seq.n = 0;
+    }
     seq.n++;
     // A short random tail: ticket numbers are told to users and must not be guessable in order.
     return `T${day}-${String(seq.n).padStart(3, "0")}${randomBytes(1).toString("hex").toUpperCase()}`;
@@ -112,18 +142,34 @@ export class HandoffQueue implements Tickets {
     const open = isOpen(now, this.deps.hours);
     const promisedAt = open ? null : nextOpening(now, this.deps.hours);
     const t: Ticket = {
-      id: this.newId(), sessionKey: session.key, channel: session.channel || (channelOfKey(session.key) ?? ""), region: session.region,
-      reason, status: "waiting", openedAt: now, lastActivityAt: now, offHours: !open, promisedAt, readUpTo: 0,
+      id: this.newId(),
+      sessionKey: session.key,
+      channel: session.channel || (channelOfKey(session.key) ?? ""),
+      region: session.region,
+      reason,
+      status: "waiting",
+      openedAt: now,
+      lastActivityAt: now,
+      offHours: !open,
+      promisedAt,
+      readUpTo: 0,
     };
     this.db.data.tickets.push(t);
     // The user must still get the hand-off answer if the file cannot be written right now.
-    try { await this.save(); } catch (err) { this.deps.logLine?.(`console: ticket ${t.id} not saved yet: ${(err as Error).message}`); }
+    try {
+      await this.save();
+    } catch (err) {
+      this.deps.logLine?.(`console: ticket ${t.id} not saved yet: ${(err as Error).message}`);
+    }
     if (!open) {
-      const text = promisedAt === null ? CW.offHoursNoOpening(t.id)
-        : CW.offHours(describeHours(this.deps.hours), describeOpening(promisedAt, now, this.deps.hours), t.id);
+      const text =
+        promisedAt === null ? CW.offHoursNoOpening(t.id) : CW.offHours(describeHours(this.deps.hours), describeOpening(promisedAt, now, this.deps.hours), t.id);
       // The core may append this to its own reply (takeOpenNotice); if it does not, it goes
       // out through the hub after the turn's reply.
-      const timer = setTimeout(() => this.sendPendingNotice(t.id).catch((err) => this.deps.logLine?.(`console: off-hours notice for ${t.id} failed: ${(err as Error).message}`)), this.deps.noticeDelayMs ?? 300);
+      const timer = setTimeout(
+        () => this.sendPendingNotice(t.id).catch((err) => this.deps.logLine?.(`console: off-hours notice for ${t.id} failed: ${(err as Error).message}`)),
+        this.deps.noticeDelayMs ?? 300,
+      );
       timer.unref?.();
       this.pendingNotices.set(t.id, { text, timer });
     }
@@ -164,14 +210,21 @@ export class HandoffQueue implements Tickets {
   /** Changes the stored session under the conversation's lock, so it cannot race a turn.
    * Agent activity counts as activity: the conversation must not expire under the agent. */
   private async updateSession(key: string, fn: (s: Session) => void): Promise<Session> {
-    return this.deps.conversations.withSession(key, (s) => { fn(s); return s; });
+    return this.deps.conversations.withSession(key, (s) => {
+      fn(s);
+      return s;
+    });
   }
 
   /** The ticket with its transcript and unread count, from the conversation log. */
   async withLog(t: Ticket): Promise<TicketView> {
     const events = (await this.deps.log.read(t.sessionKey)).filter((e) => e.at >= t.openedAt - TRANSCRIPT_BEFORE_MS).slice(-TRANSCRIPT_CAP);
     const transcript: TicketItem[] = events.map((e) => ({
-      role: e.role, text: e.text, at: e.at, ...(e.by ? { by: e.by } : {}), ...(e.pushed ? { delivered: e.delivered !== false } : {}),
+      role: e.role,
+      text: e.text,
+      at: e.at,
+      ...(e.by ? { by: e.by } : {}),
+      ...(e.pushed ? { delivered: e.delivered !== false } : {}),
     }));
     const unread = t.status === "closed" ? 0 : events.filter((e) => e.role === "user" && e.id > t.readUpTo && e.at >= t.openedAt).length;
     const lastAt = events.at(-1)?.at ?? 0;
@@ -180,7 +233,10 @@ export class HandoffQueue implements Tickets {
 
   private async readAll(t: Ticket): Promise<void> {
     const last = (await this.deps.log.read(t.sessionKey, t.readUpTo)).at(-1)?.id;
-    if (last !== undefined && last > t.readUpTo) { t.readUpTo = last; await this.save(); }
+    if (last !== undefined && last > t.readUpTo) {
+      t.readUpTo = last;
+      await this.save();
+    }
   }
 
   async list(): Promise<TicketView[]> {
@@ -216,14 +272,21 @@ export class HandoffQueue implements Tickets {
       throw new QueueError(`工单已由 ${t.takenBy} 接手`);
     }
     const now = this.now;
-    t.status = "taken"; t.takenBy = agent; t.takenAt = now; t.lastActivityAt = now;
+    t.status = "taken";
+    t.takenBy = agent;
+    t.takenAt = now;
+    t.lastActivityAt = now;
     await this.readAll(t);
     const pending = this.pendingNotices.get(id);
-    if (pending) { clearTimeout(pending.timer); this.pendingNotices.delete(id); }
+    if (pending) {
+      clearTimeout(pending.timer);
+      this.pendingNotices.delete(id);
+    }
     await this.updateSession(t.sessionKey, (s) => {
       s.handoff = { ticketId: t.id, state: "taken", since: now };
       // Choices the bot offered earlier no longer apply while a person talks.
-      s.flow = null; s.choices = null;
+      s.flow = null;
+      s.choices = null;
     });
     await this.deliver(t.sessionKey, CW.agentJoined(displayName), "system");
     await this.save();
@@ -252,12 +315,19 @@ export class HandoffQueue implements Tickets {
     if (t.status === "taken" && t.takenBy !== agent && !admin) throw new QueueError(`工单已由 ${t.takenBy} 接手`);
     const now = this.now;
     const pending = this.pendingNotices.get(id);
-    if (pending) { clearTimeout(pending.timer); this.pendingNotices.delete(id); }
+    if (pending) {
+      clearTimeout(pending.timer);
+      this.pendingNotices.delete(id);
+    }
     await this.updateSession(t.sessionKey, (s) => {
       if (s.handoff?.ticketId === t.id) delete s.handoff;
     });
     await this.deliver(t.sessionKey, how === "handback" ? CW.agentHandedBack : CW.agentClosed, "system");
-    t.status = "closed"; t.closedAt = now; t.closedBy = agent; t.ending = how; t.lastActivityAt = now;
+    t.status = "closed";
+    t.closedAt = now;
+    t.closedBy = agent;
+    t.ending = how;
+    t.lastActivityAt = now;
     await this.save();
     return this.withLog(t);
   }
@@ -281,8 +351,18 @@ export class HandoffQueue implements Tickets {
 export function queueRow(t: TicketView, now: number) {
   const lastUser = [...t.transcript].reverse().find((x) => x.role === "user");
   return {
-    id: t.id, channel: t.channel, region: t.region, status: t.status, reason: t.reason, openedAt: t.openedAt,
-    waitingMs: now - t.openedAt, takenBy: t.takenBy ?? null, unread: t.unread, offHours: t.offHours, promisedAt: t.promisedAt,
-    lastUserText: lastUser ? lastUser.text.slice(0, 80) : null, lastActivityAt: t.lastActivityAt,
+    id: t.id,
+    channel: t.channel,
+    region: t.region,
+    status: t.status,
+    reason: t.reason,
+    openedAt: t.openedAt,
+    waitingMs: now - t.openedAt,
+    takenBy: t.takenBy ?? null,
+    unread: t.unread,
+    offHours: t.offHours,
+    promisedAt: t.promisedAt,
+    lastUserText: lastUser ? lastUser.text.slice(0, 80) : null,
+    lastActivityAt: t.lastActivityAt,
   };
 }

@@ -3,7 +3,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 
 export class HttpError extends Error {
-  constructor(public status: number, message: string, public extra: Record<string, unknown> = {}) { super(message); }
+  constructor(
+    public status: number,
+    message: string,
+    public extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
@@ -14,12 +20,20 @@ export function parseCookies(header: string | undefined): Record<string, string>
     if (i < 0) continue;
     const k = part.slice(0, i).trim();
     if (!k || k in out) continue;
-    try { out[k] = decodeURIComponent(part.slice(i + 1).trim()); } catch { /* malformed: ignored */ }
+    try {
+      out[k] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      /* malformed: ignored */
+    }
   }
   return out;
 }
 
-export interface CookieOptions { maxAgeSeconds?: number; secure: boolean; path?: string }
+export interface CookieOptions {
+  maxAgeSeconds?: number;
+  secure: boolean;
+  path?: string;
+}
 
 /** Session cookies are httpOnly and SameSite=Strict: never sent on a request from another site. */
 export function cookie(name: string, value: string, o: CookieOptions): string {
@@ -52,5 +66,9 @@ export function sameSite(req: FastifyRequest): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true; // non-browser clients and same-origin GETs send none
   if (origin === "null") return false;
-  try { return new URL(origin).host === req.headers.host; } catch { return false; }
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }

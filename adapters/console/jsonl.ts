@@ -9,19 +9,30 @@ import { writeFileAtomic } from "./file-lock.ts";
 export class JsonlFile<T> {
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly path: string, private log: (line: string) => void = (l) => console.error(l)) {
+  constructor(
+    readonly path: string,
+    private log: (line: string) => void = (l) => console.error(l),
+  ) {
     mkdirSync(dirname(path), { recursive: true });
   }
 
   /** Every readable record; a damaged line (a crash mid-append) is skipped and reported. */
   readAll(): T[] {
     let text: string;
-    try { text = readFileSync(this.path, "utf8"); } catch { return []; }
+    try {
+      text = readFileSync(this.path, "utf8");
+    } catch {
+      return [];
+    }
     const out: T[] = [];
     let bad = 0;
     for (const line of text.split("\n")) {
       if (!line.trim()) continue;
-      try { out.push(JSON.parse(line) as T); } catch { bad++; }
+      try {
+        out.push(JSON.parse(line) as T);
+      } catch {
+        bad++;
+      }
     }
     if (bad) this.log(`${this.path}: ${bad} unreadable line(s) skipped`);
     return out;
@@ -29,7 +40,8 @@ export class JsonlFile<T> {
 
   /** Resolves once written; a failed append is reported, never thrown (callers fire and forget). */
   append(record: T): Promise<void> {
-    const p = this.chain.then(() => appendFile(this.path, JSON.stringify(record) + "\n"))
+    const p = this.chain
+      .then(() => appendFile(this.path, JSON.stringify(record) + "\n"))
       .catch((err) => this.log(`${this.path}: append failed: ${(err as Error).message}`));
     this.chain = p;
     return p;
@@ -42,5 +54,7 @@ export class JsonlFile<T> {
     return p;
   }
 
-  async flush(): Promise<void> { await this.chain; }
+  async flush(): Promise<void> {
+    await this.chain;
+  }
 }

@@ -52,7 +52,11 @@ export type ChangeOutcome =
 const YAML_OUT = { lineWidth: 0, flowCollectionPadding: false } as const;
 
 /** The key the loader uses to find duplicate phrasings. */
-export const phrasingKey = (s: string) => s.normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "").toLowerCase();
+export const phrasingKey = (s: string) =>
+  s
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}]+/gu, "")
+    .toLowerCase();
 
 /** A phrasing as staff may add it: one line of what a user would type, with no placeholder, secret, personal number, and more than a lone word. */
 export function checkPhrasing(p: string): string | null {
@@ -88,12 +92,21 @@ export class KnowledgeOps {
     this.regressionFile = deps.regressionFile ?? join(deps.knowledgeDir, "regression.jsonl");
   }
 
-  get dir(): string { return this.deps.knowledgeDir; }
+  get dir(): string {
+    return this.deps.knowledgeDir;
+  }
 
-  async init(): Promise<void> { await this.db.read(); this.db.data.changes ??= []; }
+  async init(): Promise<void> {
+    await this.db.read();
+    this.db.data.changes ??= [];
+  }
 
-  history(): ChangeRecord[] { return [...this.db.data.changes].reverse(); }
-  change(id: string): ChangeRecord | undefined { return this.db.data.changes.find((c) => c.id === id); }
+  history(): ChangeRecord[] {
+    return [...this.db.data.changes].reverse();
+  }
+  change(id: string): ChangeRecord | undefined {
+    return this.db.data.changes.find((c) => c.id === id);
+  }
 
   /** The knowledge as the files on disk say now (may differ from the running matcher). */
   private current(): { knowledge: Knowledge | null; problems: string[] } {
@@ -106,7 +119,16 @@ export class KnowledgeOps {
     const files = [join(dir, "out-of-scope.yaml"), join(dir, "lexicon.yaml"), this.regressionFile];
     const ed = join(dir, "entries");
     if (existsSync(ed)) for (const f of readdirSync(ed).sort()) files.push(join(ed, f));
-    return files.map((f) => { try { const s = statSync(f); return `${f}:${s.size}:${s.mtimeMs}`; } catch { return `${f}:-`; } }).join("|");
+    return files
+      .map((f) => {
+        try {
+          const s = statSync(f);
+          return `${f}:${s.size}:${s.mtimeMs}`;
+        } catch {
+          return `${f}:-`;
+        }
+      })
+      .join("|");
   }
 
   private async figuresNow(knowledge: Knowledge): Promise<FigureSet> {
@@ -119,10 +141,12 @@ export class KnowledgeOps {
 
   /** Computes the current figures ahead of the first change (in the background, yielding). */
   prewarm(): void {
-    void this.mutex.runExclusive(async () => {
-      const { knowledge } = this.current();
-      if (knowledge) await this.figuresNow(knowledge);
-    }).catch((err) => this.deps.log?.(`console: figures prewarm failed: ${(err as Error).message}`));
+    void this.mutex
+      .runExclusive(async () => {
+        const { knowledge } = this.current();
+        if (knowledge) await this.figuresNow(knowledge);
+      })
+      .catch((err) => this.deps.log?.(`console: figures prewarm failed: ${(err as Error).message}`));
   }
 
   /** Current figures (for the console's knowledge page). */
@@ -141,7 +165,10 @@ export class KnowledgeOps {
     if (existsSync(join(src, "dict"))) symlinkSync(join(src, "dict"), join(dir, "dict"), "dir");
     const target = join(dir, rel);
     if (content === null) rmSync(target, { force: true });
-    else { mkdirSync(dirname(target), { recursive: true }); writeFileAtomic(target, content); }
+    else {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileAtomic(target, content);
+    }
     return dir;
   }
 
@@ -163,7 +190,13 @@ export class KnowledgeOps {
    * Tries `next` as the new content of `rel`; writes, reloads and records it when the files load
    * and (unless `force`) the figures do not drop.
    */
-  private async apply(rel: string, next: string | null, meta: Omit<ChangeRecord, "id" | "at" | "file" | "before" | "after" | "figures">, force = false, matchingUnchanged = false): Promise<ChangeOutcome> {
+  private async apply(
+    rel: string,
+    next: string | null,
+    meta: Omit<ChangeRecord, "id" | "at" | "file" | "before" | "after" | "figures">,
+    force = false,
+    matchingUnchanged = false,
+  ): Promise<ChangeOutcome> {
     const path = join(this.deps.knowledgeDir, rel);
     const before = existsSync(path) ? readFileSync(path, "utf8") : null;
     const cur = this.current();
@@ -172,7 +205,9 @@ export class KnowledgeOps {
     try {
       const staged = readKnowledge(staging);
       if (!staged.knowledge) {
-        const problems = staged.problems.map((p) => formatProblem({ ...p, file: relative(staging, join(process.cwd(), p.file)).replace(/^(\.\.\/)+/, "") || p.file }));
+        const problems = staged.problems.map((p) =>
+          formatProblem({ ...p, file: relative(staging, join(process.cwd(), p.file)).replace(/^(\.\.\/)+/, "") || p.file }),
+        );
         return { ok: false, status: 422, error: "修改后的知识文件校验未通过", problems };
       }
       // A change the matcher never reads (a confirmation date) cannot move the figures: not measured.
@@ -187,17 +222,24 @@ export class KnowledgeOps {
         if (!verdict.ok && !force) return { ok: false, status: 409, error: "这项修改会降低准确率，未采纳", figures, verdict };
       }
 
-      if (next === null) rmSync(path, { force: true }); else writeFileAtomic(path, next);
+      if (next === null) rmSync(path, { force: true });
+      else writeFileAtomic(path, next);
       const reloaded = this.reload();
       if (!reloaded.ok) {
-        if (before === null) rmSync(path, { force: true }); else writeFileAtomic(path, before);
+        if (before === null) rmSync(path, { force: true });
+        else writeFileAtomic(path, before);
         return { ok: false, status: 500, error: "重新加载知识失败，已恢复原文件，机器人继续使用原来的知识", problems: reloaded.problems };
       }
       if (afterFigures) this.cached = { sig: this.signature(this.deps.knowledgeDir), figures: afterFigures };
       else if (this.cached) this.cached = { ...this.cached, sig: this.signature(this.deps.knowledgeDir) };
       const change: ChangeRecord = {
-        ...meta, id: `K${this.deps.clock.now().toString(36)}${randomBytes(3).toString("hex")}`, at: this.deps.clock.now(),
-        file: rel, before, after: next, figures,
+        ...meta,
+        id: `K${this.deps.clock.now().toString(36)}${randomBytes(3).toString("hex")}`,
+        at: this.deps.clock.now(),
+        file: rel,
+        before,
+        after: next,
+        figures,
       };
       this.db.data.changes.push(change);
       await this.db.write();
@@ -213,7 +255,18 @@ export class KnowledgeOps {
     try {
       const dir = join(this.deps.knowledgeDir, "history");
       mkdirSync(dir, { recursive: true });
-      const line = { id: c.id, at: new Date(c.at).toISOString(), who: c.who, action: c.action, file: c.file, summary: c.summary, topic: c.topic, group: c.group, phrasings: c.phrasings, rollbackOf: c.rollbackOf };
+      const line = {
+        id: c.id,
+        at: new Date(c.at).toISOString(),
+        who: c.who,
+        action: c.action,
+        file: c.file,
+        summary: c.summary,
+        topic: c.topic,
+        group: c.group,
+        phrasings: c.phrasings,
+        rollbackOf: c.rollbackOf,
+      };
       appendFileSync(join(dir, "changes.jsonl"), JSON.stringify(line) + "\n");
     } catch (err) {
       this.deps.log?.(`console: could not append to knowledge/history: ${(err as Error).message}`);
@@ -235,7 +288,10 @@ export class KnowledgeOps {
       const fresh: string[] = [];
       for (const p of input.phrasings.map((x) => x.trim())) {
         const k = phrasingKey(p);
-        if (!have.has(k)) { have.add(k); fresh.push(p); }
+        if (!have.has(k)) {
+          have.add(k);
+          fresh.push(p);
+        }
       }
       if (!fresh.length) return { ok: false, status: 409, error: "这些问法已经在该条目中" };
       const doc = parseDocument(readFileSync(path, "utf8"));
@@ -244,7 +300,10 @@ export class KnowledgeOps {
       for (const p of fresh) seq.add(doc.createNode(p));
       const title = entry?.title ?? input.topic;
       return this.apply(rel, doc.toString(YAML_OUT), {
-        who: input.who, action: "add-phrasings", topic: input.topic, phrasings: fresh,
+        who: input.who,
+        action: "add-phrasings",
+        topic: input.topic,
+        phrasings: fresh,
         summary: `为“${title}”（${input.topic}）添加 ${fresh.length} 个问法：${fresh.join("；")}`,
       });
     });
@@ -261,7 +320,10 @@ export class KnowledgeOps {
       if (!/^[\p{L}\p{N}_.-]{1,40}$/u.test(name)) return { ok: false, status: 400, error: "分组名须为 1–40 个字母、数字、汉字或 _ . -" };
       const doc: Document = existsSync(path) ? parseDocument(readFileSync(path, "utf8")) : parseDocument("groups: []\n");
       let groups = doc.get("groups", true);
-      if (!isSeq(groups)) { groups = new YAMLSeq(); doc.set("groups", groups); }
+      if (!isSeq(groups)) {
+        groups = new YAMLSeq();
+        doc.set("groups", groups);
+      }
       const seq = groups as YAMLSeq;
       const existing = seq.items.find((g) => isMap(g) && g.get("name") === name);
       const have = new Set<string>();
@@ -284,7 +346,10 @@ export class KnowledgeOps {
         seq.add(doc.createNode(g));
       }
       return this.apply(rel, doc.toString(YAML_OUT), {
-        who: input.who, action: "out-of-scope", group: name, phrasings: fresh,
+        who: input.who,
+        action: "out-of-scope",
+        group: name,
+        phrasings: fresh,
         summary: `把 ${fresh.length} 个问题标为超出范围（分组 ${name}）：${fresh.join("；")}`,
       });
     });
@@ -300,9 +365,18 @@ export class KnowledgeOps {
       if (doc.get("confirmed") === input.day) return { ok: false, status: 409, error: "今天已经确认过" };
       doc.set("confirmed", input.day);
       const title = String(doc.get("title") ?? input.topic);
-      return this.apply(rel, doc.toString(YAML_OUT), {
-        who: input.who, action: "confirm", topic: input.topic, summary: `确认“${title}”（${input.topic}）的答案仍然有效：${input.day}`,
-      }, false, true);
+      return this.apply(
+        rel,
+        doc.toString(YAML_OUT),
+        {
+          who: input.who,
+          action: "confirm",
+          topic: input.topic,
+          summary: `确认“${title}”（${input.topic}）的答案仍然有效：${input.day}`,
+        },
+        false,
+        true,
+      );
     });
   }
 
@@ -321,21 +395,40 @@ export class KnowledgeOps {
         return { ok: false, status: 409, error: `${c.file} 已在这次修改之后变化，不能直接回滚。${hint}` };
       }
       // Restoring a state that was accepted before: the files must load, the figures are shown only.
-      const out = await this.apply(c.file, c.before, { who, action: "rollback", rollbackOf: c.id, topic: c.topic, group: c.group, phrasings: c.phrasings, summary: `回滚：${c.summary}` }, true, c.action === "confirm");
+      const out = await this.apply(
+        c.file,
+        c.before,
+        { who, action: "rollback", rollbackOf: c.id, topic: c.topic, group: c.group, phrasings: c.phrasings, summary: `回滚：${c.summary}` },
+        true,
+        c.action === "confirm",
+      );
       if (out.ok) {
-        c.rolledBackAt = out.change.at; c.rolledBackBy = who;
+        c.rolledBackAt = out.change.at;
+        c.rolledBackBy = who;
         await this.db.write();
       }
       return out;
     });
   }
 
-  flush(): Promise<void> { return this.db.write(); }
+  flush(): Promise<void> {
+    return this.db.write();
+  }
 }
 
 /** A change as the console lists it (without the file contents). */
 export const changeRow = (c: ChangeRecord) => ({
-  id: c.id, at: c.at, who: c.who, action: c.action, summary: c.summary, topic: c.topic ?? null, group: c.group ?? null,
-  phrasings: c.phrasings ?? [], file: c.file, figures: c.figures, rollbackOf: c.rollbackOf ?? null,
-  rolledBackAt: c.rolledBackAt ?? null, rolledBackBy: c.rolledBackBy ?? null,
+  id: c.id,
+  at: c.at,
+  who: c.who,
+  action: c.action,
+  summary: c.summary,
+  topic: c.topic ?? null,
+  group: c.group ?? null,
+  phrasings: c.phrasings ?? [],
+  file: c.file,
+  figures: c.figures,
+  rollbackOf: c.rollbackOf ?? null,
+  rolledBackAt: c.rolledBackAt ?? null,
+  rolledBackBy: c.rolledBackBy ?? null,
 });

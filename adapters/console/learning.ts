@@ -58,7 +58,14 @@ export function collectUnanswered(events: readonly LoggedEvent[], matcher: Match
   const resolvedAt = new Map<string, number>();
   for (const r of resolutions) resolvedAt.set(r.key, Math.max(resolvedAt.get(r.key) ?? 0, r.at));
   const keyCache = new Map<string, string>();
-  const keyOf = (t: string) => { let k = keyCache.get(t); if (k === undefined) { k = questionKey(t, matcher); keyCache.set(t, k); } return k; };
+  const keyOf = (t: string) => {
+    let k = keyCache.get(t);
+    if (k === undefined) {
+      k = questionKey(t, matcher);
+      keyCache.set(t, k);
+    }
+    return k;
+  };
   const out: UnansweredItem[] = [];
   for (const e of events) {
     let item: Omit<UnansweredItem, "key"> | null = null;
@@ -90,7 +97,8 @@ function bigramSet(s: string): Set<string> {
 export function similarity(a: string, b: string): number {
   if (a === b) return 1;
   if (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a))) return 0.9;
-  const x = bigramSet(a), y = bigramSet(b);
+  const x = bigramSet(a),
+    y = bigramSet(b);
   let common = 0;
   for (const g of x) if (y.has(g)) common++;
   return (2 * common) / (x.size + y.size || 1);
@@ -101,7 +109,10 @@ export function groupUnanswered(items: UnansweredItem[], matcher: Matcher, thres
   const byKey = new Map<string, { key: string; items: UnansweredItem[]; texts: Map<string, number> }>();
   for (const it of items) {
     let b = byKey.get(it.key);
-    if (!b) { b = { key: it.key, items: [], texts: new Map() }; byKey.set(it.key, b); }
+    if (!b) {
+      b = { key: it.key, items: [], texts: new Map() };
+      byKey.set(it.key, b);
+    }
     b.items.push(it);
     b.texts.set(it.text, (b.texts.get(it.text) ?? 0) + 1);
   }
@@ -109,45 +120,68 @@ export function groupUnanswered(items: UnansweredItem[], matcher: Matcher, thres
   const clusters: (typeof buckets)[] = [];
   for (const b of buckets) {
     const home = clusters.find((c) => c.slice(0, 30).some((m) => similarity(m.key, b.key) >= threshold));
-    if (home) home.push(b); else clusters.push([b]);
+    if (home) home.push(b);
+    else clusters.push([b]);
   }
-  return clusters.map((c) => {
-    const all = c.flatMap((b) => b.items);
-    const sources: Record<UnansweredSource, number> = { declined: 0, clarified: 0, negative: 0 };
-    const channels: Record<string, number> = {}, regions: Record<string, number> = {};
-    const rated = new Set<string>();
-    for (const it of all) {
-      sources[it.source]++;
-      channels[it.channel] = (channels[it.channel] ?? 0) + 1;
-      const rg = it.region ?? "none";
-      regions[rg] = (regions[rg] ?? 0) + 1;
-      if (it.topic) rated.add(it.topic);
-    }
-    const phrasings = c.map((b) => {
-      // The commonest written form of each normalised question.
-      const text = [...b.texts].sort((x, y) => y[1] - x[1])[0][0];
-      return { text, key: b.key, count: b.items.length };
-    });
-    const representative = phrasings[0].text;
-    const suggestions = matcher.match(representative).candidates
-      .filter((x) => !x.id.startsWith(OOS_PREFIX) && !x.id.startsWith("smalltalk.") && x.id !== IDS.handoff)
-      .slice(0, 3).map((x) => ({ id: x.id, score: Number(x.score.toFixed(3)) }));
-    return {
-      id: createHash("sha1").update(c[0].key).digest("hex").slice(0, 12),
-      representative, count: all.length,
-      firstAt: Math.min(...all.map((x) => x.at)), lastAt: Math.max(...all.map((x) => x.at)),
-      sources, channels, regions, phrasings, ratedTopics: [...rated], suggestions,
-    };
-  }).sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
+  return clusters
+    .map((c) => {
+      const all = c.flatMap((b) => b.items);
+      const sources: Record<UnansweredSource, number> = { declined: 0, clarified: 0, negative: 0 };
+      const channels: Record<string, number> = {},
+        regions: Record<string, number> = {};
+      const rated = new Set<string>();
+      for (const it of all) {
+        sources[it.source]++;
+        channels[it.channel] = (channels[it.channel] ?? 0) + 1;
+        const rg = it.region ?? "none";
+        regions[rg] = (regions[rg] ?? 0) + 1;
+        if (it.topic) rated.add(it.topic);
+      }
+      const phrasings = c.map((b) => {
+        // The commonest written form of each normalised question.
+        const text = [...b.texts].sort((x, y) => y[1] - x[1])[0][0];
+        return { text, key: b.key, count: b.items.length };
+      });
+      const representative = phrasings[0].text;
+      const suggestions = matcher
+        .match(representative)
+        .candidates.filter((x) => !x.id.startsWith(OOS_PREFIX) && !x.id.startsWith("smalltalk.") && x.id !== IDS.handoff)
+        .slice(0, 3)
+        .map((x) => ({ id: x.id, score: Number(x.score.toFixed(3)) }));
+      return {
+        id: createHash("sha1").update(c[0].key).digest("hex").slice(0, 12),
+        representative,
+        count: all.length,
+        firstAt: Math.min(...all.map((x) => x.at)),
+        lastAt: Math.max(...all.map((x) => x.at)),
+        sources,
+        channels,
+        regions,
+        phrasings,
+        ratedTopics: [...rated],
+        suggestions,
+      };
+    })
+    .sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
 }
 
 /** Which questions have been dealt with (lowdb, dataDir/console/learning.json). */
 export class ResolutionStore {
   private db: Low<{ v: 1; resolved: Resolution[] }>;
-  constructor(file: string) { this.db = new Low(new JSONFile(file), { v: 1, resolved: [] }); }
-  async init(): Promise<void> { await this.db.read(); this.db.data.resolved ??= []; }
-  all(): Resolution[] { return this.db.data.resolved; }
-  async add(rs: Resolution[]): Promise<void> { this.db.data.resolved.push(...rs); await this.db.write(); }
+  constructor(file: string) {
+    this.db = new Low(new JSONFile(file), { v: 1, resolved: [] });
+  }
+  async init(): Promise<void> {
+    await this.db.read();
+    this.db.data.resolved ??= [];
+  }
+  all(): Resolution[] {
+    return this.db.data.resolved;
+  }
+  async add(rs: Resolution[]): Promise<void> {
+    this.db.data.resolved.push(...rs);
+    await this.db.write();
+  }
   /** A rolled-back change un-resolves its questions. */
   async undoChange(changeId: string): Promise<number> {
     const before = this.db.data.resolved.length;
@@ -163,5 +197,7 @@ export class ResolutionStore {
     if (n) await this.db.write();
     return n;
   }
-  flush(): Promise<void> { return this.db.write(); }
+  flush(): Promise<void> {
+    return this.db.write();
+  }
 }

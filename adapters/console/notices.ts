@@ -21,7 +21,10 @@ export interface Notice {
   withdrawnBy?: string;
 }
 
-interface NoticeFile { v: 1; notices: Notice[] }
+interface NoticeFile {
+  v: 1;
+  notices: Notice[];
+}
 
 export class NoticeBoard {
   private db: Low<NoticeFile>;
@@ -29,11 +32,17 @@ export class NoticeBoard {
   constructor(readonly file: string) {
     this.db = new Low(new JSONFile<NoticeFile>(file), { v: 1, notices: [] });
     // Read synchronously so noticesFor answers from the first turn on.
-    try { this.db.data = JSON.parse(readFileSync(file, "utf8")) as NoticeFile; } catch { /* none yet */ }
+    try {
+      this.db.data = JSON.parse(readFileSync(file, "utf8")) as NoticeFile;
+    } catch {
+      /* none yet */
+    }
     this.db.data.notices ??= [];
   }
 
-  all(): Notice[] { return this.db.data.notices; }
+  all(): Notice[] {
+    return this.db.data.notices;
+  }
 
   active(now: number): Notice[] {
     return this.db.data.notices.filter((n) => !n.withdrawnAt && n.startsAt <= now && now < n.expiresAt);
@@ -46,8 +55,13 @@ export class NoticeBoard {
 
   async post(input: { text: string; topics: string[]; startsAt: number; expiresAt: number; by: string; now: number }): Promise<Notice> {
     const n: Notice = {
-      id: `N${randomBytes(5).toString("hex")}`, text: input.text.trim(), topics: [...new Set(input.topics)],
-      startsAt: input.startsAt, expiresAt: input.expiresAt, createdBy: input.by, createdAt: input.now,
+      id: `N${randomBytes(5).toString("hex")}`,
+      text: input.text.trim(),
+      topics: [...new Set(input.topics)],
+      startsAt: input.startsAt,
+      expiresAt: input.expiresAt,
+      createdBy: input.by,
+      createdAt: input.now,
     };
     this.db.data.notices.push(n);
     await this.db.write();
@@ -57,7 +71,8 @@ export class NoticeBoard {
   async withdraw(id: string, by: string, now: number): Promise<Notice | undefined> {
     const n = this.db.data.notices.find((x) => x.id === id);
     if (!n || n.withdrawnAt) return n;
-    n.withdrawnAt = now; n.withdrawnBy = by;
+    n.withdrawnAt = now;
+    n.withdrawnBy = by;
     await this.db.write();
     return n;
   }
@@ -71,7 +86,9 @@ export class NoticeBoard {
     return removed;
   }
 
-  flush(): Promise<void> { return this.db.write(); }
+  flush(): Promise<void> {
+    return this.db.write();
+  }
 }
 
 const boards = new Map<string, NoticeBoard>();
@@ -80,7 +97,10 @@ const boards = new Map<string, NoticeBoard>();
 export function noticeBoard(dataDir: string): NoticeBoard {
   const file = resolve(dataDir, "console", "notices.json");
   let b = boards.get(file);
-  if (!b) { b = new NoticeBoard(file); boards.set(file, b); }
+  if (!b) {
+    b = new NoticeBoard(file);
+    boards.set(file, b);
+  }
   return b;
 }
 

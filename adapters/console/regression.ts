@@ -12,13 +12,26 @@ import type { Region } from "../../bot/message.ts";
 export type { Outcome };
 
 /** Texts compared as the loader compares phrasings: width, case and punctuation aside. */
-const textKey = (s: string) => s.normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "").toLowerCase();
+const textKey = (s: string) =>
+  s
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}]+/gu, "")
+    .toLowerCase();
 
-export interface RegressionLine { q: string; expect: string | null; region: Region | null; line: number }
+export interface RegressionLine {
+  q: string;
+  expect: string | null;
+  region: Region | null;
+  line: number;
+}
 
 export function readRegression(file: string): { lines: RegressionLine[]; problems: string[] } {
   let text = "";
-  try { text = readFileSync(file, "utf8"); } catch { return { lines: [], problems: [`${file}: missing`] }; }
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return { lines: [], problems: [`${file}: missing`] };
+  }
   const lines: RegressionLine[] = [];
   const problems: string[] = [];
   text.split("\n").forEach((l, i) => {
@@ -36,10 +49,19 @@ export function readRegression(file: string): { lines: RegressionLine[]; problem
   return { lines, problems };
 }
 
-export interface Tally { total: number; right: number; clarified: number; wrong: number; declined: number }
+export interface Tally {
+  total: number;
+  right: number;
+  clarified: number;
+  wrong: number;
+  declined: number;
+}
 const tally = (os: Iterable<Outcome>): Tally => {
   const t: Tally = { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 };
-  for (const o of os) { t.total++; t[o]++; }
+  for (const o of os) {
+    t.total++;
+    t[o]++;
+  }
   return t;
 };
 
@@ -76,7 +98,10 @@ export async function regressionOutcomes(lines: RegressionLine[], matcher: Match
   const out: FigureSet["regressionItems"] = [];
   for (const [i, line] of lines.entries()) {
     const listed = listedBy.get(textKey(line.q));
-    if (listed && listed !== line.expect) { out.push({ line, outcome: "wrong", got: listed }); continue; }
+    if (listed && listed !== line.expect) {
+      out.push({ line, outcome: "wrong", got: listed });
+      continue;
+    }
     const r = await assistant.handle({ key: { channel: "eval", conversationId: `regression-${i}`, userId: "regression" }, text: line.q, region: line.region });
     let outcome: Outcome;
     if (line.expect === null) outcome = r.topic === null ? (r.offered.length ? "clarified" : "right") : "wrong";
@@ -95,7 +120,10 @@ export async function computeFigures(knowledge: Knowledge, regression: Regressio
   return { loo: tally(looItems.values()), regression: tally(regressionItems.map((x) => x.outcome)), looItems, regressionItems };
 }
 
-export interface FigureSummary { loo: Tally & { rightPct: number }; regression: Tally & { rightPct: number } }
+export interface FigureSummary {
+  loo: Tally & { rightPct: number };
+  regression: Tally & { rightPct: number };
+}
 const pct = (n: number, d: number) => (d ? Math.round((1000 * n) / d) / 10 : 0);
 export const summarize = (f: FigureSet): FigureSummary => ({
   loo: { ...f.loo, rightPct: pct(f.loo.right, f.loo.total) },
@@ -127,7 +155,12 @@ export interface Verdict {
 export function judge(before: FigureSet, after: FigureSet, tolerance = 3): Verdict {
   const reasons: string[] = [];
   const broken: Verdict["broken"] = [];
-  let rb = 0, ra = 0, wb = 0, wa = 0, reachedB = 0, reachedA = 0;
+  let rb = 0,
+    ra = 0,
+    wb = 0,
+    wa = 0,
+    reachedB = 0,
+    reachedA = 0;
   const reached = (o: Outcome) => o === "right" || o === "clarified";
   for (const [k, was] of before.looItems) {
     const now = after.looItems.get(k);
@@ -153,10 +186,13 @@ export function judge(before: FigureSet, after: FigureSet, tolerance = 3): Verdi
   if (rb - ra > tolerance) reasons.push(`留一法：原有问法直接答对的数量从 ${rb} 降到 ${ra}（最多允许减少 ${tolerance} 个）`);
   const n = Math.min(before.regressionItems.length, after.regressionItems.length);
   for (let i = 0; i < n; i++) {
-    const b = before.regressionItems[i], a = after.regressionItems[i];
-    if (b.outcome === "right" && a.outcome !== "right") broken.push({ kind: "regression", text: a.line.q, expect: a.line.expect, was: b.outcome, now: a.outcome, got: a.got });
+    const b = before.regressionItems[i],
+      a = after.regressionItems[i];
+    if (b.outcome === "right" && a.outcome !== "right")
+      broken.push({ kind: "regression", text: a.line.q, expect: a.line.expect, was: b.outcome, now: a.outcome, got: a.got });
   }
-  if (after.regression.right < before.regression.right) reasons.push(`回归集：答对 ${before.regression.right} → ${after.regression.right}（共 ${after.regression.total} 条）`);
+  if (after.regression.right < before.regression.right)
+    reasons.push(`回归集：答对 ${before.regression.right} → ${after.regression.right}（共 ${after.regression.total} 条）`);
   if (after.regression.wrong > before.regression.wrong) reasons.push(`回归集：答错 ${before.regression.wrong} → ${after.regression.wrong}`);
   return { ok: reasons.length === 0, reasons, existing: { before: { right: rb, wrong: wb }, after: { right: ra, wrong: wa } }, broken: broken.slice(0, 30) };
 }

@@ -54,7 +54,12 @@ export interface ConsoleOptions {
 
 const DAY = 24 * 3600_000;
 
-export interface EraseSelector { sessionKey?: string; channel?: string; userId?: string; conversationId?: string }
+export interface EraseSelector {
+  sessionKey?: string;
+  channel?: string;
+  userId?: string;
+  conversationId?: string;
+}
 
 export class ConsoleService {
   readonly clock: Clock;
@@ -97,14 +102,24 @@ export class ConsoleService {
     this.audit = new AuditLog(join(this.dir, "audit.jsonl"), this.log);
     this.events = new EventLog(join(this.dir, "events.jsonl"), this.log);
     this.queue = new HandoffQueue({
-      file: join(this.dir, "tickets.json"), conversations: opts.conversations, log: opts.conversationLog, hub: opts.hub, clock: this.clock, hours: this.hours,
-      noticeDelayMs: opts.noticeDelayMs, logLine: this.log,
+      file: join(this.dir, "tickets.json"),
+      conversations: opts.conversations,
+      log: opts.conversationLog,
+      hub: opts.hub,
+      clock: this.clock,
+      hours: this.hours,
+      noticeDelayMs: opts.noticeDelayMs,
+      logLine: this.log,
     });
     this.notices = noticeBoard(opts.dataDir);
     this.resolutions = new ResolutionStore(join(this.dir, "learning.json"));
     this.knowledge = new KnowledgeOps({
-      knowledgeDir: opts.knowledgeDir ?? KNOWLEDGE_DIR, historyFile: join(this.dir, "knowledge-history.json"),
-      understanding: opts.understanding, clock: this.clock, regressionFile: opts.regressionFile, log: this.log,
+      knowledgeDir: opts.knowledgeDir ?? KNOWLEDGE_DIR,
+      historyFile: join(this.dir, "knowledge-history.json"),
+      understanding: opts.understanding,
+      clock: this.clock,
+      regressionFile: opts.regressionFile,
+      log: this.log,
     });
   }
 
@@ -121,7 +136,10 @@ export class ConsoleService {
       s.timer.unref();
     }
     const after = opts.prewarmAfterMs ?? -1;
-    if (after >= 0) { s.prewarmTimer = setTimeout(() => s.knowledge.prewarm(), after); s.prewarmTimer.unref(); }
+    if (after >= 0) {
+      s.prewarmTimer = setTimeout(() => s.knowledge.prewarm(), after);
+      s.prewarmTimer.unref();
+    }
     return s;
   }
 
@@ -150,7 +168,11 @@ export class ConsoleService {
   /** Conversation keys a selector names, from sessions, logs and tickets (keys may contain ":"). */
   private async findSessionKeys(sel: EraseSelector): Promise<string[]> {
     if (sel.sessionKey) return [sel.sessionKey];
-    const keys = new Set<string>([...(await this.conversations.store.keys()), ...(await this.conversationLog.keys()), ...this.queue.all().map((t) => t.sessionKey)]);
+    const keys = new Set<string>([
+      ...(await this.conversations.store.keys()),
+      ...(await this.conversationLog.keys()),
+      ...this.queue.all().map((t) => t.sessionKey),
+    ]);
     for (const e of this.events.all()) if (e.sessionKey) keys.add(e.sessionKey);
     return [...keys].filter((k) => {
       const key = parseKey(k);
@@ -168,8 +190,13 @@ export class ConsoleService {
     const same = (e: LoggedEvent) => e.kind === "feedback" && e.sessionKey === f.sessionKey && e.at >= f.ratedAt;
     if (this.events.all().some(same)) await this.events.retain((e) => !same(e));
     this.events.recordFeedback({
-      at: this.clock.now(), channel: parseKey(f.sessionKey)?.channel ?? "", region: session?.region ?? null, sessionKey: f.sessionKey,
-      helpful: f.helpful, topic: f.topic, question: f.question,
+      at: this.clock.now(),
+      channel: parseKey(f.sessionKey)?.channel ?? "",
+      region: session?.region ?? null,
+      sessionKey: f.sessionKey,
+      helpful: f.helpful,
+      topic: f.topic,
+      question: f.question,
     });
   }
 
@@ -186,7 +213,10 @@ export class ConsoleService {
     const store = this.conversations.store;
     for (const key of await store.keys()) {
       const s = await store.read(key);
-      if (s && s.updatedAt < cutoff) { await store.delete(key); sessions++; }
+      if (s && s.updatedAt < cutoff) {
+        await store.delete(key);
+        sessions++;
+      }
     }
     for (const key of await this.conversationLog.keys()) {
       const last = (await this.conversationLog.read(key)).at(-1);
@@ -205,7 +235,11 @@ export class ConsoleService {
     const theirs = (e: LoggedEvent) => e.sessionKey !== undefined && keySet.has(e.sessionKey);
     const events = this.events.all().filter(theirs).length;
     if (!dryRun) {
-      for (const k of keys) await this.conversations.lock.run(k, async () => { await this.conversations.store.delete(k); await this.conversationLog.delete(k); });
+      for (const k of keys)
+        await this.conversations.lock.run(k, async () => {
+          await this.conversations.store.delete(k);
+          await this.conversationLog.delete(k);
+        });
       await this.queue.remove((t) => keySet.has(t.sessionKey));
       await this.events.retain((e) => !theirs(e));
     }
@@ -218,4 +252,3 @@ export class ConsoleService {
     await Promise.allSettled([this.queue.flush(), this.events.flush(), this.audit.flush(), this.auth.flush(), this.resolutions.flush()]);
   }
 }
-

@@ -28,7 +28,10 @@ export interface TriageTopic {
   variants?: { region: Region; city: string; answer: string }[];
 }
 
-export interface TriageNeed { key: string; question: string }
+export interface TriageNeed {
+  key: string;
+  question: string;
+}
 
 export interface TriageResult {
   /** The ticket as analysed: chat metadata removed, personal numbers masked. */
@@ -68,7 +71,13 @@ export function cleanTicket(text: string): string[] {
     let line = raw;
     for (let changed = true; changed;) {
       changed = false;
-      for (const r of STRIP_PREFIX) { const next = line.replace(r, ""); if (next !== line) { line = next; changed = true; } }
+      for (const r of STRIP_PREFIX) {
+        const next = line.replace(r, "");
+        if (next !== line) {
+          line = next;
+          changed = true;
+        }
+      }
     }
     line = line.trim();
     if (line) out.push(line);
@@ -90,27 +99,32 @@ const skipTopic = (id: string) => id.startsWith(OOS_PREFIX) || id.startsWith("sm
 /** What an agent should ask before answering, per topic; `satisfied` means the ticket already says. */
 const NEEDS: { topics: string[]; key: string; question: string; satisfied: RegExp }[] = [
   {
-    topics: [IDS.cannotLogin], key: "loginMessage",
+    topics: [IDS.cannotLogin],
+    key: "loginMessage",
     question: "登录时页面提示的是哪一句？（账号不存在 / 登录角色未注册 / 账号正在审核中 / 密码错误）",
     satisfied: /账号不存在|角色未注册|正在审核|审核中|密码错误|密码不对/,
   },
   {
-    topics: [IDS.wrongUnit, IDS.editInfo, IDS.withdraw, IDS.reviewTime], key: "status",
+    topics: [IDS.wrongUnit, IDS.editInfo, IDS.withdraw, IDS.reviewTime],
+    key: "status",
     question: "注册现在是“审核中（待审核）”还是“已通过”？两种情况处理方法不同。",
     satisfied: /审核中|待审核|未审核|没审核|还没通过|没通过|已通过|审核通过|通过了|已审核|驳回|退回/,
   },
   {
-    topics: [IDS.passwordForgot], key: "contact",
+    topics: [IDS.passwordForgot],
+    key: "contact",
     question: "注册时填写的邮箱或手机号现在还能收到验证码吗？不能的话需要单位管理员重置密码。",
     satisfied: /邮箱|手机|短信|验证码/,
   },
   {
-    topics: [IDS.wrongRole, IDS.adminAlsoStaff], key: "role",
+    topics: [IDS.wrongRole, IDS.adminAlsoStaff],
+    key: "role",
     question: "注册时选的是哪个角色（专技人员 / 用人单位 / 主管部门）？",
     satisfied: /专技|专业技术人员|用人单位|单位管理员|主管部门/,
   },
   {
-    topics: [IDS.transferUnit, IDS.transfer], key: "pendingItems",
+    topics: [IDS.transferUnit, IDS.transfer],
+    key: "pendingItems",
     question: "是否还有待审核的事项（学时申报、信息变更等）？有待审核事项时不能调转。",
     satisfied: /待审核事项|没有待审核|无待审核/,
   },
@@ -126,7 +140,17 @@ export function triage(input: string, matcher: Matcher, opts: TriageOptions = {}
   const personal = countPersonal(input);
   const lines = cleanTicket(maskPersonal(input));
   const text = lines.join("\n");
-  if (!text) return { text: "", region: opts.region ?? null, place: null, topics: [], missing: [{ key: "detail", question: "没有可分析的内容，请粘贴用户的原话或工单内容。" }], outOfScope: null, personal, warnings: [] };
+  if (!text)
+    return {
+      text: "",
+      region: opts.region ?? null,
+      place: null,
+      topics: [],
+      missing: [{ key: "detail", question: "没有可分析的内容，请粘贴用户的原话或工单内容。" }],
+      outOfScope: null,
+      personal,
+      warnings: [],
+    };
 
   const found = matcher.findPlace(text) ?? null;
   const region: Region | null = opts.region ?? (found && found.region !== "other" ? found.region : null);
@@ -171,12 +195,19 @@ export function triage(input: string, matcher: Matcher, opts: TriageOptions = {}
   const topics: TriageTopic[] = chosen.map((x) => {
     const e = x.entry;
     const level: Level = x.answered || x.message >= 0.8 ? "high" : x.score >= cfg.answerMin ? "medium" : "low";
-    const msg = x.message >= 0.5 ? e.platform_messages.find((pm) => {
-      const head = pm.split(/[，,！!。]/)[0].replace(/\s/g, "");
-      return text.replace(/\s/g, "").includes(head.slice(0, Math.min(6, head.length)));
-    }) : undefined;
+    const msg =
+      x.message >= 0.5
+        ? e.platform_messages.find((pm) => {
+            const head = pm.split(/[，,！!。]/)[0].replace(/\s/g, "");
+            return text.replace(/\s/g, "").includes(head.slice(0, Math.min(6, head.length)));
+          })
+        : undefined;
     const t: TriageTopic = {
-      id: x.id, title: e.title, confidence: Number(x.score.toFixed(3)), level, matchedOn: x.part,
+      id: x.id,
+      title: e.title,
+      confidence: Number(x.score.toFixed(3)),
+      level,
+      matchedOn: x.part,
       answer: composeAnswer(e, { region, otherCity }).text,
     };
     if (msg) t.platformMessage = msg;
@@ -206,13 +237,21 @@ export function triage(input: string, matcher: Matcher, opts: TriageOptions = {}
     if (n.satisfied.test(text)) continue;
     missing.push({ key: n.key, question: n.question });
   }
-  const bothCities = (id: string) => { const e = matcher.entry(id); return e !== undefined && hasBothCities(e); };
+  const bothCities = (id: string) => {
+    const e = matcher.entry(id);
+    return e !== undefined && hasBothCities(e);
+  };
   if (!region && !otherCity && topics.some((t) => ids.has(t.id) && bothCities(t.id))) {
     missing.unshift({ key: "city", question: "用户是哪个城市的？（枣庄 / 泰安 / 其他城市）这个问题两市的答复不同。" });
   }
 
   if (!topics.length) {
-    missing.push({ key: "detail", question: outOfScope ? "这个问题不在知识库范围内，请按分组提示处理或转交相关部门。" : "没有找到对应的知识条目：请问清楚用户在哪一步、页面上显示了什么提示。" });
+    missing.push({
+      key: "detail",
+      question: outOfScope
+        ? "这个问题不在知识库范围内，请按分组提示处理或转交相关部门。"
+        : "没有找到对应的知识条目：请问清楚用户在哪一步、页面上显示了什么提示。",
+    });
   }
   const warnings: string[] = [];
   if (personal.idNumbers || personal.phones) warnings.push("工单里有身份证号或手机号（已遮蔽）：回复时不要原样转述。");

@@ -40,8 +40,17 @@ export interface HttpPlatformOptions {
 export type CircuitState = "closed" | "open" | "half_open";
 
 const KNOWN_CODES: ReadonlySet<string> = new Set<PlatformErrorCode>([
-  "not_found", "invalid_id", "name_mismatch", "not_pending", "has_pending", "bad_code",
-  "code_expired", "unit_not_found", "unavailable", "conflict", "bad_request",
+  "not_found",
+  "invalid_id",
+  "name_mismatch",
+  "not_pending",
+  "has_pending",
+  "bad_code",
+  "code_expired",
+  "unit_not_found",
+  "unavailable",
+  "conflict",
+  "bad_request",
 ]);
 
 /** Opens after N consecutive failures; after the cool-down lets exactly one trial through. */
@@ -95,14 +104,26 @@ const roleS = z.enum(["professional", "employer", "supervisor", "hrss"]);
 const regStateS = z.enum(["pending", "approved", "rejected", "withdrawn"]);
 const UnitRefS = z.looseObject({ id: z.string(), name: z.string(), role: roleS, city: z.enum(["zaozhuang", "taian"]), district: z.string().optional() });
 const RegistrationS = z.looseObject({
-  idNumber: z.string(), name: z.string(), role: roleS, state: regStateS, unit: UnitRefS, reviewer: UnitRefS.optional(),
-  submittedAt: z.string(), decidedAt: z.string().optional(), rejectReason: z.string().optional(),
+  idNumber: z.string(),
+  name: z.string(),
+  role: roleS,
+  state: regStateS,
+  unit: UnitRefS,
+  reviewer: UnitRefS.optional(),
+  submittedAt: z.string(),
+  decidedAt: z.string().optional(),
+  rejectReason: z.string().optional(),
 });
 const AccountS = z.looseObject({ idNumber: z.string(), roles: z.array(roleS), state: regStateS, roleStates: z.record(z.string(), regStateS).optional() });
 const TransferS = z.looseObject({
-  id: z.string(), idNumber: z.string(), from: UnitRefS, to: UnitRefS,
-  state: z.enum(["pending_out", "pending_in", "completed", "rejected", "withdrawn"]), startedAt: z.string(),
-  updatedAt: z.string().optional(), rejectReason: z.string().optional(),
+  id: z.string(),
+  idNumber: z.string(),
+  from: UnitRefS,
+  to: UnitRefS,
+  state: z.enum(["pending_out", "pending_in", "completed", "rejected", "withdrawn"]),
+  startedAt: z.string(),
+  updatedAt: z.string().optional(),
+  rejectReason: z.string().optional(),
 });
 const UnitsS = z.looseObject({ units: z.array(UnitRefS) });
 const CodeS = z.looseObject({ maskedPhone: z.string() });
@@ -180,7 +201,10 @@ export class HttpPlatform implements PlatformAdapter {
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await sleep(this.backoffMs * 2 ** (i - 1));
       if (!this.breaker.tryAcquire()) {
-        throw new PlatformError("unavailable", last ? `platform service unavailable: ${last.message}; circuit open` : "platform service unavailable: circuit open");
+        throw new PlatformError(
+          "unavailable",
+          last ? `platform service unavailable: ${last.message}; circuit open` : "platform service unavailable: circuit open",
+        );
       }
       try {
         const r = await this.once(method, path, body, idempotencyKey);
@@ -196,7 +220,12 @@ export class HttpPlatform implements PlatformAdapter {
   }
 
   /** Turns an answer into a value, null (404 not_found on a lookup) or a PlatformError. */
-  private async request<T>(schema: z.ZodType, method: "GET" | "POST", path: string, opts: { body?: unknown; key?: string; nullOnNotFound?: boolean } = {}): Promise<T | null> {
+  private async request<T>(
+    schema: z.ZodType,
+    method: "GET" | "POST",
+    path: string,
+    opts: { body?: unknown; key?: string; nullOnNotFound?: boolean } = {},
+  ): Promise<T | null> {
     const { status, data } = await this.call(method, path, opts.body, opts.key);
     if (status >= 200 && status < 300) {
       const r = schema.safeParse(data);
@@ -258,13 +287,17 @@ export class HttpPlatform implements PlatformAdapter {
   async withdrawRegistration(idNumber: string, code: string, idempotencyKey: string): Promise<RegistrationInfo> {
     const id = this.checkId(idNumber);
     if (!idempotencyKey) throw new PlatformError("bad_request", "an idempotency key is required");
-    return must(await this.request<RegistrationInfo>(RegistrationS, "POST", "/withdrawals", { body: { idNumber: id, code: String(code ?? "") }, key: idempotencyKey }));
+    return must(
+      await this.request<RegistrationInfo>(RegistrationS, "POST", "/withdrawals", { body: { idNumber: id, code: String(code ?? "") }, key: idempotencyKey }),
+    );
   }
 
   async startTransfer(idNumber: string, toUnitId: string, code: string, idempotencyKey: string): Promise<TransferInfo> {
     const id = this.checkId(idNumber);
     if (!idempotencyKey) throw new PlatformError("bad_request", "an idempotency key is required");
-    return must(await this.request<TransferInfo>(TransferS, "POST", "/transfers", { body: { idNumber: id, toUnitId, code: String(code ?? "") }, key: idempotencyKey }));
+    return must(
+      await this.request<TransferInfo>(TransferS, "POST", "/transfers", { body: { idNumber: id, toUnitId, code: String(code ?? "") }, key: idempotencyKey }),
+    );
   }
 
   async getTransfer(idNumber: string): Promise<TransferInfo | null> {

@@ -16,14 +16,49 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = "10X98765432";
 // First two digits: province-level codes of GB/T 2260, plus 81/82/83 used by the residence permit.
 const PROVINCES = new Set([
-  "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-  "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-  "71", "81", "82", "83",
+  "11",
+  "12",
+  "13",
+  "14",
+  "15",
+  "21",
+  "22",
+  "23",
+  "31",
+  "32",
+  "33",
+  "34",
+  "35",
+  "36",
+  "37",
+  "41",
+  "42",
+  "43",
+  "44",
+  "45",
+  "46",
+  "50",
+  "51",
+  "52",
+  "53",
+  "54",
+  "61",
+  "62",
+  "63",
+  "64",
+  "65",
+  "71",
+  "81",
+  "82",
+  "83",
 ]);
 
 /** Full-width digits, spaces and a lower-case x are common when people type on a phone. */
 export function normalizeIdNumber(raw: string): string {
-  return raw.normalize("NFKC").replace(/[\s\u00a0\u3000-]+/g, "").toUpperCase();
+  return raw
+    .normalize("NFKC")
+    .replace(/[\s\u00a0\u3000-]+/g, "")
+    .toUpperCase();
 }
 
 /** The GB 11643 check character for the first 17 digits. */
@@ -35,7 +70,9 @@ export function checkDigit(first17: string): string {
 }
 
 function validBirthDate(yyyymmdd: string): boolean {
-  const y = Number(yyyymmdd.slice(0, 4)), m = Number(yyyymmdd.slice(4, 6)), d = Number(yyyymmdd.slice(6, 8));
+  const y = Number(yyyymmdd.slice(0, 4)),
+    m = Number(yyyymmdd.slice(4, 6)),
+    d = Number(yyyymmdd.slice(6, 8));
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return d <= days;
@@ -51,8 +88,7 @@ export function isValidResidentId(raw: string): boolean {
 }
 
 export type IdCheck =
-  | { ok: true; idNumber: string; type: IdType }
-  | { ok: false; idNumber: string; reason: "empty" | "format" | "check_digit" | "birth_date" | "region" };
+  { ok: true; idNumber: string; type: IdType } | { ok: false; idNumber: string; reason: "empty" | "format" | "check_digit" | "birth_date" | "region" };
 
 /**
  * Validates a number of the given type, or guesses the type when none is given.
@@ -67,8 +103,7 @@ export function validateIdNumber(raw: string, type?: IdType): IdCheck {
   if (t === "resident" || t === "hmtResidencePermit") {
     if (!/^\d{17}[\dX]$/.test(idNumber)) return { ok: false, idNumber, reason: "format" };
     const isPermit = /^8[123]/.test(idNumber);
-    if (t === "hmtResidencePermit" ? !isPermit : (isPermit || !PROVINCES.has(idNumber.slice(0, 2))))
-      return { ok: false, idNumber, reason: "region" };
+    if (t === "hmtResidencePermit" ? !isPermit : isPermit || !PROVINCES.has(idNumber.slice(0, 2))) return { ok: false, idNumber, reason: "region" };
     if (!validBirthDate(idNumber.slice(6, 14))) return { ok: false, idNumber, reason: "birth_date" };
     if (checkDigit(idNumber.slice(0, 17)) !== idNumber[17]) return { ok: false, idNumber, reason: "check_digit" };
     return { ok: true, idNumber, type: t };
@@ -96,7 +131,5 @@ export function maskPhone(raw: string): string {
 
 /** Replaces every 18-digit ID number and 11-digit mobile number in free text (for logs). */
 export function maskPersonalNumbers(text: string): string {
-  return text
-    .replace(/(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, (m) => maskIdNumber(m))
-    .replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (m) => maskPhone(m));
+  return text.replace(/(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, (m) => maskIdNumber(m)).replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (m) => maskPhone(m));
 }

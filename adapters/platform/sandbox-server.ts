@@ -82,15 +82,27 @@ const person = { idNumber, name: z.string().min(1).max(40), phone: z.string().ma
 const newUnit = { name: z.string().min(1).max(80), city, district: z.string().max(40).optional() };
 const RegisterBody = z.discriminatedUnion("role", [
   z.object({ ...person, role: z.literal("professional"), unitId: z.string().min(1).max(64) }),
-  z.object({ ...person, role: z.literal("employer"), unit: z.object({ ...newUnit, supervisorId: z.string().optional(), parentId: z.string().optional(), hrssId: z.string().optional() }) }),
+  z.object({
+    ...person,
+    role: z.literal("employer"),
+    unit: z.object({ ...newUnit, supervisorId: z.string().optional(), parentId: z.string().optional(), hrssId: z.string().optional() }),
+  }),
   z.object({ ...person, role: z.literal("supervisor"), unit: z.object({ ...newUnit, hrssId: z.string() }) }),
 ]);
-const UnitsQuery = z.object({ q: z.string().max(100).default(""), city: city.optional(), role: role.optional(), limit: z.coerce.number().int().min(1).max(50).optional() });
+const UnitsQuery = z.object({
+  q: z.string().max(100).default(""),
+  city: city.optional(),
+  role: role.optional(),
+  limit: z.coerce.number().int().min(1).max(50).optional(),
+});
 const RegistrationQuery = z.object({ name: z.string().min(1).max(40), role: role.optional() });
 const IdemKey = z.string().min(1).max(200);
 
 class HttpError extends Error {
-  constructor(public code: string, message: string) {
+  constructor(
+    public code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -123,7 +123,10 @@ async function acquireStore(file: string): Promise<Store> {
 // ---------------------------------------------------------------------------------------------
 
 function normName(s: string): string {
-  return s.normalize("NFKC").replace(/\s+/g, "").replace(/[.•・‧･]/g, "·");
+  return s
+    .normalize("NFKC")
+    .replace(/\s+/g, "")
+    .replace(/[.•・‧･]/g, "·");
 }
 /** Unit names compared without spaces, brackets and punctuation. */
 function normUnit(s: string): string {
@@ -426,7 +429,9 @@ export class SandboxPlatform implements PlatformAdapter {
       if (c) d.codes.splice(i, 1);
       fail("code_expired", "no valid code: request a new one");
     }
-    const given = String(code ?? "").normalize("NFKC").replace(/\s+/g, "");
+    const given = String(code ?? "")
+      .normalize("NFKC")
+      .replace(/\s+/g, "");
     const digest = sha256(c.salt + given);
     const isGrant = !!c.grantHash && timingSafeEqual(digest, Buffer.from(c.grantHash, "hex"));
     if (!isGrant && !timingSafeEqual(digest, Buffer.from(c.hash, "hex"))) {
@@ -565,11 +570,19 @@ export class SandboxPlatform implements PlatformAdapter {
         else if (input.unit.parentId) [superiorId, wanted] = [input.unit.parentId, "employer"];
         else [superiorId, wanted] = [input.unit.hrssId, "hrss"];
         const superior = superiorId ? this.unit(d, String(superiorId)) : undefined;
-        if (!superior || superior.state !== "approved" || superior.role !== wanted) fail("unit_not_found", `superior unit ${superiorId ?? "(none)"} is not registered and approved`);
+        if (!superior || superior.state !== "approved" || superior.role !== wanted)
+          fail("unit_not_found", `superior unit ${superiorId ?? "(none)"} is not registered and approved`);
         const unitName = String(nu.name ?? "").trim();
         if (!unitName) fail("bad_request", "unit name required");
-        if (d.units.some((u) => normUnit(u.name) === normUnit(unitName) && (u.state === "approved" || u.state === "pending"))) fail("conflict", "a unit with that name is already registered");
-        const rec: UnitRecord = { id: this.nextId(d, input.role === "supervisor" ? "S" : "E"), name: unitName, role: input.role, city: nu.city, state: "pending" };
+        if (d.units.some((u) => normUnit(u.name) === normUnit(unitName) && (u.state === "approved" || u.state === "pending")))
+          fail("conflict", "a unit with that name is already registered");
+        const rec: UnitRecord = {
+          id: this.nextId(d, input.role === "supervisor" ? "S" : "E"),
+          name: unitName,
+          role: input.role,
+          city: nu.city,
+          state: "pending",
+        };
         if (nu.district) rec.district = nu.district;
         if (wanted === "supervisor") rec.supervisorId = superior.id;
         else if (wanted === "employer") rec.parentId = superior.id;

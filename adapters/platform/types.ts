@@ -72,7 +72,10 @@ export interface CodeGrant {
 }
 
 export class PlatformError extends Error {
-  constructor(public code: PlatformErrorCode, message: string) {
+  constructor(
+    public code: PlatformErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "PlatformError";
   }

@@ -23,15 +23,17 @@ function fold(lines: Line[]): LogEvent[] {
       if (e && l.delivered === false) e.delivered = false;
       continue;
     }
-    if ("role" in l) { out.push(l); byId.set(l.id, l); }
+    if ("role" in l) {
+      out.push(l);
+      byId.set(l.id, l);
+    }
   }
   return out;
 }
 
 /** The reply a rating is about: the given bot event, or the latest reply. */
-const ratedEvent = (events: LogEvent[], eventId?: number) => eventId !== undefined
-  ? events.find((e) => e.id === eventId && e.role === "bot")
-  : [...events].reverse().find((e) => e.role === "bot");
+const ratedEvent = (events: LogEvent[], eventId?: number) =>
+  eventId !== undefined ? events.find((e) => e.id === eventId && e.role === "bot") : [...events].reverse().find((e) => e.role === "bot");
 
 function stamp(events: NewEvent[], lastId: number, now: number): LogEvent[] {
   return events.map((e, i) => {
@@ -47,7 +49,11 @@ export class FileConversationLog implements ConversationLog {
   private lock = new KeyedLock();
   private pending = new Set<Promise<unknown>>();
 
-  constructor(private dir: string, private clock: Clock, private log: (line: string) => void = () => {}) {}
+  constructor(
+    private dir: string,
+    private clock: Clock,
+    private log: (line: string) => void = () => {},
+  ) {}
 
   private file(key: string): string {
     return join(this.dir, createHash("sha256").update(key).digest("hex").slice(0, 32) + ".jsonl");
@@ -55,11 +61,19 @@ export class FileConversationLog implements ConversationLog {
 
   private async lines(key: string): Promise<Line[]> {
     let text: string;
-    try { text = await readFile(this.file(key), "utf8"); } catch { return []; }
+    try {
+      text = await readFile(this.file(key), "utf8");
+    } catch {
+      return [];
+    }
     const out: Line[] = [];
     for (const l of text.split("\n")) {
       if (!l) continue;
-      try { out.push(JSON.parse(l) as Line); } catch { this.log("conversation log: an unreadable line was skipped"); } // a torn last line after a crash
+      try {
+        out.push(JSON.parse(l) as Line);
+      } catch {
+        this.log("conversation log: an unreadable line was skipped");
+      } // a torn last line after a crash
     }
     const head = out[0];
     return head && "key" in head && head.key === key ? out : [];
@@ -73,14 +87,16 @@ export class FileConversationLog implements ConversationLog {
 
   append(key: string, events: NewEvent[]): Promise<LogEvent[]> {
     if (!events.length) return Promise.resolve([]);
-    return this.track(this.lock.run(key, async () => {
-      const lines = await this.lines(key);
-      const stamped = stamp(events, lastIdOf(lines), this.clock.now());
-      const head = lines.length ? "" : JSON.stringify({ key }) + "\n";
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await appendFile(this.file(key), head + stamped.map((e) => JSON.stringify(e)).join("\n") + "\n", { mode: 0o600 });
-      return stamped;
-    }));
+    return this.track(
+      this.lock.run(key, async () => {
+        const lines = await this.lines(key);
+        const stamped = stamp(events, lastIdOf(lines), this.clock.now());
+        const head = lines.length ? "" : JSON.stringify({ key }) + "\n";
+        await mkdir(this.dir, { recursive: true, mode: 0o700 });
+        await appendFile(this.file(key), head + stamped.map((e) => JSON.stringify(e)).join("\n") + "\n", { mode: 0o600 });
+        return stamped;
+      }),
+    );
   }
 
   async read(key: string, after = 0): Promise<LogEvent[]> {
@@ -88,20 +104,25 @@ export class FileConversationLog implements ConversationLog {
   }
 
   private note(key: string, make: (events: LogEvent[]) => Omit<Note, "id" | "at"> | null): Promise<LogEvent | null> {
-    return this.track(this.lock.run(key, async () => {
-      const lines = await this.lines(key);
-      if (!lines.length) return null;
-      const events = fold(lines);
-      const n = make(events);
-      if (!n) return null;
-      const line: Note = { ...n, id: lastIdOf(lines) + 1, at: this.clock.now() };
-      await appendFile(this.file(key), JSON.stringify(line) + "\n", { mode: 0o600 });
-      return fold([...lines, line]).find((e) => e.id === n.about) ?? null;
-    }));
+    return this.track(
+      this.lock.run(key, async () => {
+        const lines = await this.lines(key);
+        if (!lines.length) return null;
+        const events = fold(lines);
+        const n = make(events);
+        if (!n) return null;
+        const line: Note = { ...n, id: lastIdOf(lines) + 1, at: this.clock.now() };
+        await appendFile(this.file(key), JSON.stringify(line) + "\n", { mode: 0o600 });
+        return fold([...lines, line]).find((e) => e.id === n.about) ?? null;
+      }),
+    );
   }
 
   rate(key: string, rating: NonNullable<LogEvent["rating"]>, eventId?: number): Promise<LogEvent | null> {
-    return this.note(key, (events) => { const e = ratedEvent(events, eventId); return e ? { about: e.id, rating } : null; });
+    return this.note(key, (events) => {
+      const e = ratedEvent(events, eventId);
+      return e ? { about: e.id, rating } : null;
+    });
   }
 
   async markUndelivered(key: string, eventId: number): Promise<void> {
@@ -114,22 +135,32 @@ export class FileConversationLog implements ConversationLog {
 
   async keys(): Promise<string[]> {
     let files: string[];
-    try { files = await readdir(this.dir); } catch { return []; }
+    try {
+      files = await readdir(this.dir);
+    } catch {
+      return [];
+    }
     const out: string[] = [];
     for (const f of files) {
       if (!f.endsWith(".jsonl")) continue;
       try {
         const first = (await readFile(join(this.dir, f), "utf8")).split("\n", 1)[0];
         out.push((JSON.parse(first) as { key: string }).key);
-      } catch { /* unreadable: skipped */ }
+      } catch {
+        /* unreadable: skipped */
+      }
     }
     return out;
   }
 
-  async flush(): Promise<void> { await Promise.allSettled([...this.pending]); }
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
 
   /** Tightens permissions on an existing directory (files written before the 0600 rule). */
-  async harden(): Promise<void> { await chmod(this.dir, 0o700).catch(() => {}); }
+  async harden(): Promise<void> {
+    await chmod(this.dir, 0o700).catch(() => {});
+  }
 }
 
 /** The same log in memory: eval, one-off questions, tests of the core. */
@@ -157,7 +188,11 @@ export class MemoryConversationLog implements ConversationLog {
     const lines = this.m.get(key);
     lines?.push({ id: lastIdOf(lines) + 1, at: this.clock.now(), about: eventId, delivered: false });
   }
-  async delete(key: string): Promise<void> { this.m.delete(key); }
-  async keys(): Promise<string[]> { return [...this.m.keys()]; }
+  async delete(key: string): Promise<void> {
+    this.m.delete(key);
+  }
+  async keys(): Promise<string[]> {
+    return [...this.m.keys()];
+  }
   async flush(): Promise<void> {}
 }

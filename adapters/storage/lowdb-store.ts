@@ -17,15 +17,25 @@ import { SecretBox as Box } from "./secret-box.ts";
 import { FILE_MODE, isTempName, privateDir } from "./files.ts";
 import { KeyedLock } from "../../bot/keyed-lock.ts";
 
-interface Wrapped<T> { key: string; value: T }
+interface Wrapped<T> {
+  key: string;
+  value: T;
+}
 
 /** lowdb adapter: JSON, sealed when a box is given, written atomically 0600. */
 class SealedJsonFile<T> implements Adapter<T> {
-  constructor(private path: string, private box?: SecretBox) {}
-  private get aad(): string { return basename(this.path); }
+  constructor(
+    private path: string,
+    private box?: SecretBox,
+  ) {}
+  private get aad(): string {
+    return basename(this.path);
+  }
   async read(): Promise<T | null> {
     let text: string;
-    try { text = await readFile(this.path, "utf8"); } catch (e) {
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw e;
     }
@@ -60,7 +70,11 @@ export class LowdbStore<T> implements SessionStore<T> {
   private pending = new Set<Promise<void>>();
   private box?: SecretBox;
 
-  constructor(private dir: string, private log: (line: string) => void = (l) => console.error(l), opts: LowdbStoreOptions = {}) {
+  constructor(
+    private dir: string,
+    private log: (line: string) => void = (l) => console.error(l),
+    opts: LowdbStoreOptions = {},
+  ) {
     this.box = opts.box;
     privateDir(dir);
     this.removeTemps();
@@ -94,7 +108,11 @@ export class LowdbStore<T> implements SessionStore<T> {
     } catch (err) {
       const path = this.file(key);
       const aside = `${path}.corrupt-${Date.now()}`;
-      try { renameSync(path, aside); } catch { /* already gone */ }
+      try {
+        renameSync(path, aside);
+      } catch {
+        /* already gone */
+      }
       this.log(`session store: unreadable session file moved aside to ${aside} (${(err as Error).message.split("\n")[0]}); the conversation starts fresh`);
       return null;
     }
@@ -102,11 +120,13 @@ export class LowdbStore<T> implements SessionStore<T> {
   }
 
   async write(key: string, value: T): Promise<void> {
-    const p = this.lock.run(key, async () => {
-      const db = this.low(key);
-      db.data = { key, value };
-      await db.write();
-    }).finally(() => this.pending.delete(p));
+    const p = this.lock
+      .run(key, async () => {
+        const db = this.low(key);
+        db.data = { key, value };
+        await db.write();
+      })
+      .finally(() => this.pending.delete(p));
     this.pending.add(p);
     await p;
   }
@@ -125,7 +145,9 @@ export class LowdbStore<T> implements SessionStore<T> {
       if (!f.endsWith(".json") || f.startsWith(".")) continue;
       try {
         out.push(parseStored<Wrapped<T>>(await readFile(join(this.dir, f), "utf8"), this.box, f).key);
-      } catch { /* corrupt: skipped */ }
+      } catch {
+        /* corrupt: skipped */
+      }
     }
     return out;
   }

@@ -24,7 +24,9 @@ export class SecretBox {
     return new SecretBox(Buffer.from(key));
   }
 
-  static isSealed(text: string): boolean { return text.startsWith(PREFIX); }
+  static isSealed(text: string): boolean {
+    return text.startsWith(PREFIX);
+  }
 
   seal(plain: string, aad = ""): string {
     const iv = randomBytes(12);
@@ -37,7 +39,11 @@ export class SecretBox {
   /** Throws when the text was not sealed with this key for this `aad` (or was changed). */
   open(sealed: string, aad = ""): string {
     if (!SecretBox.isSealed(sealed)) throw new Error("not a sealed text");
-    const [iv, tag, ct] = sealed.slice(PREFIX.length).trim().split(":").map((s) => Buffer.from(s, "base64"));
+    const [iv, tag, ct] = sealed
+      .slice(PREFIX.length)
+      .trim()
+      .split(":")
+      .map((s) => Buffer.from(s, "base64"));
     if (!iv || !tag || !ct || iv.length !== 12 || tag.length !== 16) throw new Error("a sealed text is damaged");
     const d = createDecipheriv("aes-256-gcm", this.key, iv);
     d.setAAD(Buffer.from(aad, "utf8"));
@@ -60,10 +66,18 @@ export function openSecretBox(opts: { secretKey?: string; dataDir: string; log?:
   const file = keyFileFor(opts.dataDir);
   const read = (): SecretBox | null => {
     let text: string;
-    try { text = readFileSync(file, "utf8").trim(); } catch { return null; }
+    try {
+      text = readFileSync(file, "utf8").trim();
+    } catch {
+      return null;
+    }
     const key = Buffer.from(text, "base64");
     if (key.length !== 32) throw new Error(`${file}: not a key (32 bytes, base64); restore it or set HELPDESK_SECRET_KEY`);
-    try { chmodSync(file, 0o600); } catch { /* not ours to change */ }
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      /* not ours to change */
+    }
     return SecretBox.fromKey(key);
   };
   const existing = read();
@@ -74,10 +88,17 @@ export function openSecretBox(opts: { secretKey?: string; dataDir: string; log?:
   try {
     fd = openSync(file, "wx", 0o600);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") { const other = read(); if (other) return other; }
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      const other = read();
+      if (other) return other;
+    }
     throw e;
   }
-  try { writeSync(fd, key.toString("base64") + "\n"); } finally { closeSync(fd); }
+  try {
+    writeSync(fd, key.toString("base64") + "\n");
+  } finally {
+    closeSync(fd);
+  }
   opts.log?.(`secret key: HELPDESK_SECRET_KEY is not set; generated ${file} (0600). Keep it with backups of the data directory, never inside it.`);
   return SecretBox.fromKey(key);
 }

@@ -12,9 +12,18 @@ export interface SessionStore<T> {
 /** In-memory store for eval and one-off CLI questions: nothing touches the disk. */
 export class MemoryStore<T> implements SessionStore<T> {
   private m = new Map<string, string>();
-  async read(key: string) { const v = this.m.get(key); return v === undefined ? null : (JSON.parse(v) as T); }
-  async write(key: string, value: T) { this.m.set(key, JSON.stringify(value)); }
-  async delete(key: string) { this.m.delete(key); }
-  async keys() { return [...this.m.keys()]; }
+  async read(key: string) {
+    const v = this.m.get(key);
+    return v === undefined ? null : (JSON.parse(v) as T);
+  }
+  async write(key: string, value: T) {
+    this.m.set(key, JSON.stringify(value));
+  }
+  async delete(key: string) {
+    this.m.delete(key);
+  }
+  async keys() {
+    return [...this.m.keys()];
+  }
   async flush() {}
 }

@@ -16,7 +16,10 @@ export { cacheDirFrom };
 
 /** A wrong value of one variable: the message names it and says what is wrong. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, readonly problem: string) {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
     super(`${variable}: ${problem}`);
     this.name = "ConfigError";
   }
@@ -106,49 +109,63 @@ export const DEFAULTS = {
 const str = z.string().optional();
 
 const intIn = (min: number, max: number, what: string) =>
-  z.string().optional().transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${what}` });
-      return z.NEVER;
-    }
-    return Number(v);
-  });
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${what}` });
+        return z.NEVER;
+      }
+      return Number(v);
+    });
 
 const positiveNumber = (what: string) =>
-  z.string().optional().transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${what}` });
-      return z.NEVER;
-    }
-    return n;
-  });
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${what}` });
+        return z.NEVER;
+      }
+      return n;
+    });
 
 const url = (protocols: string[], example: string) =>
-  z.string().optional().transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    let u: URL;
-    try { u = new URL(v); } catch {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not a URL (e.g. ${example})` });
-      return z.NEVER;
-    }
-    if (!protocols.includes(u.protocol)) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} must start with ${protocols.map((p) => `${p}//`).join(" or ")} (e.g. ${example})` });
-      return z.NEVER;
-    }
-    return v;
-  });
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not a URL (e.g. ${example})` });
+        return z.NEVER;
+      }
+      if (!protocols.includes(u.protocol)) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} must start with ${protocols.map((p) => `${p}//`).join(" or ")} (e.g. ${example})` });
+        return z.NEVER;
+      }
+      return v;
+    });
 
-const flag = z.string().optional().transform((v, ctx) => {
-  if (v === undefined) return false;
-  const s = v.toLowerCase();
-  if (["1", "true", "yes", "on"].includes(s)) return true;
-  if (["0", "false", "no", "off"].includes(s)) return false;
-  ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not 1 or 0` });
-  return z.NEVER;
-});
+const flag = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined) return false;
+    const s = v.toLowerCase();
+    if (["1", "true", "yes", "on"].includes(s)) return true;
+    if (["0", "false", "no", "off"].includes(s)) return false;
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not 1 or 0` });
+    return z.NEVER;
+  });
 
 /** Is `tz` a time zone Intl knows (IANA name such as Asia/Shanghai, or UTC)? */
 export function isTimeZone(tz: string): boolean {
@@ -160,72 +177,98 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-const timeZone = z.string().optional().refine((v) => v === undefined || isTimeZone(v), {
-  error: (iss) => `${JSON.stringify(iss.input)} is not an IANA time zone (e.g. Asia/Shanghai)`,
-});
+const timeZone = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || isTimeZone(v), {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an IANA time zone (e.g. Asia/Shanghai)`,
+  });
 
-const listOf = (v: string, re: RegExp) => v.split(re).map((s) => s.trim()).filter(Boolean);
+const listOf = (v: string, re: RegExp) =>
+  v
+    .split(re)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
-const dates = z.string().optional().transform((v, ctx) => {
-  if (v === undefined) return undefined;
-  const out = listOf(v, /[\s,，]+/);
-  for (const d of out) {
-    const m = d.match(/^(\d{4})-(\d{2})-(\d{2})$/);
-    const t = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : undefined;
-    if (!m || !t || t.getUTCMonth() !== +m[2] - 1 || t.getUTCDate() !== +m[3]) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(d)} is not a date YYYY-MM-DD (a list separated by commas)` });
+const dates = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const out = listOf(v, /[\s,，]+/);
+    for (const d of out) {
+      const m = d.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+      const t = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : undefined;
+      if (!m || !t || t.getUTCMonth() !== +m[2] - 1 || t.getUTCDate() !== +m[3]) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(d)} is not a date YYYY-MM-DD (a list separated by commas)` });
+        return z.NEVER;
+      }
+    }
+    return out;
+  });
+
+const workingHours = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    try {
+      return parseHoursSpec(v);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: (e as Error).message });
       return z.NEVER;
     }
-  }
-  return out;
-});
-
-const workingHours = z.string().optional().transform((v, ctx) => {
-  if (v === undefined) return undefined;
-  try {
-    return parseHoursSpec(v);
-  } catch (e) {
-    ctx.addIssue({ code: "custom", message: (e as Error).message });
-    return z.NEVER;
-  }
-});
+  });
 
 const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
-const trustProxy = z.string().optional().transform((v, ctx): TrustProxy => {
-  if (v === undefined) return false;
-  const s = v.toLowerCase();
-  if (s === "false") return false;
-  if (s === "true") return true;
-  if (/^\d+$/.test(s)) return Number(s) === 0 ? false : Number(s); // hop count (proxy-addr)
-  const parts = listOf(v, /,/);
-  for (const p of parts) {
-    const [addr, bits, ...rest] = p.split("/");
-    const family = isIP(addr);
-    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
-    if (!(PROXY_NAMES.has(p.toLowerCase()) || (family && okBits && rest.length === 0))) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(p)} is not true, a hop count, an address, a CIDR range or loopback/linklocal/uniquelocal` });
-      return z.NEVER;
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((v, ctx): TrustProxy => {
+    if (v === undefined) return false;
+    const s = v.toLowerCase();
+    if (s === "false") return false;
+    if (s === "true") return true;
+    if (/^\d+$/.test(s)) return Number(s) === 0 ? false : Number(s); // hop count (proxy-addr)
+    const parts = listOf(v, /,/);
+    for (const p of parts) {
+      const [addr, bits, ...rest] = p.split("/");
+      const family = isIP(addr);
+      const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+      if (!(PROXY_NAMES.has(p.toLowerCase()) || (family && okBits && rest.length === 0))) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(p)} is not true, a hop count, an address, a CIDR range or loopback/linklocal/uniquelocal` });
+        return z.NEVER;
+      }
     }
-  }
-  return parts;
-});
+    return parts;
+  });
 
-const origins = z.string().optional().transform((v, ctx): string[] | "*" | undefined => {
-  if (v === undefined) return undefined;
-  if (v === "*") return "*";
-  const out: string[] = [];
-  for (const o of listOf(v, /,/)) {
-    const bare = o.replace(/\/+$/, "");
-    let u: URL | undefined;
-    try { u = new URL(bare); } catch { /* reported below */ }
-    if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || u.origin !== bare.toLowerCase()) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(o)} is not an origin such as https://www.example.com (scheme, host and optional port, no path), or *` });
-      return z.NEVER;
+const origins = z
+  .string()
+  .optional()
+  .transform((v, ctx): string[] | "*" | undefined => {
+    if (v === undefined) return undefined;
+    if (v === "*") return "*";
+    const out: string[] = [];
+    for (const o of listOf(v, /,/)) {
+      const bare = o.replace(/\/+$/, "");
+      let u: URL | undefined;
+      try {
+        u = new URL(bare);
+      } catch {
+        /* reported below */
+      }
+      if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || u.origin !== bare.toLowerCase()) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${JSON.stringify(o)} is not an origin such as https://www.example.com (scheme, host and optional port, no path), or *`,
+        });
+        return z.NEVER;
+      }
+      out.push(u.origin);
     }
-    out.push(u.origin);
-  }
-  return out;
-});
+    return out;
+  });
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 /**
@@ -241,29 +284,40 @@ export function parseIsoTime(v: string, timeZone: string = DEFAULT_HOURS.timeZon
   if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) return undefined;
   const ms = Math.round(Number(`0.${frac}`) * 1000);
   if (zone) {
-    const t = Date.parse(`${y}-${mo}-${d}T${h.padStart(2, "0")}:${mi}:${s.padStart(2, "0")}.${String(ms).padStart(3, "0")}${zone.toUpperCase() === "Z" ? "Z" : zone.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")}`);
+    const t = Date.parse(
+      `${y}-${mo}-${d}T${h.padStart(2, "0")}:${mi}:${s.padStart(2, "0")}.${String(ms).padStart(3, "0")}${zone.toUpperCase() === "Z" ? "Z" : zone.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")}`,
+    );
     return Number.isFinite(t) ? t : undefined;
   }
   return zonedTime(+y, +mo, +d, +h, +mi, timeZone) + +s * 1000 + ms;
 }
 
-const isoTime = z.string().optional().refine((v) => v === undefined || parseIsoTime(v) !== undefined, {
-  error: (iss) => `${JSON.stringify(iss.input)} is not an ISO time such as 2026-11-24T10:00:00+08:00`,
-});
+const isoTime = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || parseIsoTime(v) !== undefined, {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an ISO time such as 2026-11-24T10:00:00+08:00`,
+  });
 
-const fileName = z.string().optional().refine((v) => v === undefined || !/[\\/]|^\.\.?$/.test(v), {
-  error: (iss) => `${JSON.stringify(iss.input)} must be a plain name, not a path`,
-});
+const fileName = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || !/[\\/]|^\.\.?$/.test(v), {
+    error: (iss) => `${JSON.stringify(iss.input)} must be a plain name, not a path`,
+  });
 
-const appType = z.string().optional().transform((v, ctx): BotFrameworkAppType | undefined => {
-  if (v === undefined) return undefined;
-  const found = (["MultiTenant", "SingleTenant", "UserAssignedMSI"] as const).find((t) => t.toLowerCase() === v.toLowerCase());
-  if (!found) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not MultiTenant, SingleTenant or UserAssignedMSI` });
-    return z.NEVER;
-  }
-  return found;
-});
+const appType = z
+  .string()
+  .optional()
+  .transform((v, ctx): BotFrameworkAppType | undefined => {
+    if (v === undefined) return undefined;
+    const found = (["MultiTenant", "SingleTenant", "UserAssignedMSI"] as const).find((t) => t.toLowerCase() === v.toLowerCase());
+    if (!found) {
+      ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not MultiTenant, SingleTenant or UserAssignedMSI` });
+      return z.NEVER;
+    }
+    return found;
+  });
 
 /** Every variable the assistant reads, with its check. The keys are the variables' names. */
 export const ENV_SCHEMA = z.object({
@@ -335,23 +389,40 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
   for (const k of Object.keys(env).sort()) {
     if (k.startsWith("HELPDESK_") && !KNOWN_VARIABLES.includes(k) && !NOT_OURS.has(k)) {
       const tail = k.slice("HELPDESK_".length);
-      const near = KNOWN_VARIABLES.find((known) => known.startsWith("HELPDESK_") && distance(known.slice("HELPDESK_".length), tail) <= Math.max(1, Math.floor(tail.length / 4)));
+      const near = KNOWN_VARIABLES.find(
+        (known) => known.startsWith("HELPDESK_") && distance(known.slice("HELPDESK_".length), tail) <= Math.max(1, Math.floor(tail.length / 4)),
+      );
       warnings.push(`${k}: unknown variable, ignored${near ? ` (did you mean ${near}?)` : ""}`);
     }
   }
 
   // Bot Framework: the same rules botbuilder asserts, checked now instead of on the first request.
-  const bf: BotFrameworkConfig = { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId };
+  const bf: BotFrameworkConfig = {
+    appId: e.MicrosoftAppId,
+    appPassword: e.MicrosoftAppPassword,
+    appType: e.MicrosoftAppType,
+    tenantId: e.MicrosoftAppTenantId,
+  };
   if (bf.appType === "SingleTenant" || bf.appType === "UserAssignedMSI") {
     if (!bf.appId) throw new ConfigError("MicrosoftAppId", `is required when MicrosoftAppType is ${bf.appType}`);
     if (!bf.tenantId) throw new ConfigError("MicrosoftAppTenantId", `is required when MicrosoftAppType is ${bf.appType}`);
   }
   if (bf.appType === "SingleTenant" && !bf.appPassword) throw new ConfigError("MicrosoftAppPassword", "is required when MicrosoftAppType is SingleTenant");
-  if (bf.appType === "UserAssignedMSI" && bf.appPassword) throw new ConfigError("MicrosoftAppPassword", "must not be set when MicrosoftAppType is UserAssignedMSI");
-  if (!bf.appId && (bf.appPassword || bf.tenantId || bf.appType)) warnings.push("MicrosoftAppId: not set, so the other MicrosoftApp* variables are ignored and /api/messages stays open for local testing");
+  if (bf.appType === "UserAssignedMSI" && bf.appPassword)
+    throw new ConfigError("MicrosoftAppPassword", "must not be set when MicrosoftAppType is UserAssignedMSI");
+  if (!bf.appId && (bf.appPassword || bf.tenantId || bf.appType))
+    warnings.push("MicrosoftAppId: not set, so the other MicrosoftApp* variables are ignored and /api/messages stays open for local testing");
 
-  const wechatSet = ["WECHATY_PUPPET_SERVICE_TOKEN", "WECHATY_TOKEN", "WECHATY_NAME", "HELPDESK_WECHAT_PREFIX", "HELPDESK_WECHAT_ROOMS", "HELPDESK_WECHAT_SEND_PER_MINUTE"].filter((k) => e[k as keyof typeof e] !== undefined);
-  if (!e.WECHATY_PUPPET && wechatSet.length) warnings.push(`WECHATY_PUPPET: not set, so WeChat is off and ${wechatSet.join(", ")} ${wechatSet.length > 1 ? "are" : "is"} ignored`);
+  const wechatSet = [
+    "WECHATY_PUPPET_SERVICE_TOKEN",
+    "WECHATY_TOKEN",
+    "WECHATY_NAME",
+    "HELPDESK_WECHAT_PREFIX",
+    "HELPDESK_WECHAT_ROOMS",
+    "HELPDESK_WECHAT_SEND_PER_MINUTE",
+  ].filter((k) => e[k as keyof typeof e] !== undefined);
+  if (!e.WECHATY_PUPPET && wechatSet.length)
+    warnings.push(`WECHATY_PUPPET: not set, so WeChat is off and ${wechatSet.join(", ")} ${wechatSet.length > 1 ? "are" : "is"} ignored`);
   const token = e.WECHATY_PUPPET_SERVICE_TOKEN?.trim() || e.WECHATY_TOKEN?.trim();
   const wechat: WechatConfig | null = e.WECHATY_PUPPET
     ? {
@@ -364,7 +435,8 @@ export function readConfig(env: Env = process.env, cwd: string = process.cwd()):
       }
     : null;
 
-  if (e.HELPDESK_SECRET_KEY !== undefined && e.HELPDESK_SECRET_KEY.length < 32) warnings.push("HELPDESK_SECRET_KEY: shorter than 32 characters; use a long random key");
+  if (e.HELPDESK_SECRET_KEY !== undefined && e.HELPDESK_SECRET_KEY.length < 32)
+    warnings.push("HELPDESK_SECRET_KEY: shorter than 32 characters; use a long random key");
 
   const hours: WorkingHours = { ...(e.HELPDESK_WORKING_HOURS ?? DEFAULT_HOURS) };
   if (e.HELPDESK_TIMEZONE) hours.timeZone = e.HELPDESK_TIMEZONE;

@@ -5,7 +5,8 @@
 export type Act = "do" | "how" | "none";
 
 // Someone else is asked to act: "帮我", "替我", "给我", "你…直接", "后台…", "麻烦…帮".
-const REQUEST = /(帮我|帮忙|帮俺|替我|给我(?!讲|说|写|发个|解释)|你(?:们)?(?:能|可以|能不能|可不可以)?(?:直接|帮|给|替|查|看)|麻烦(?:你|您)?(?:直接)?帮|后台.{0,4}(?:帮|给|撤|查|转|改)|请你|(?:^|\s)(?:查|看)一?下我的|please\s+(?:check|withdraw|transfer|help))/i;
+const REQUEST =
+  /(帮我|帮忙|帮俺|替我|给我(?!讲|说|写|发个|解释)|你(?:们)?(?:能|可以|能不能|可不可以)?(?:直接|帮|给|替|查|看)|麻烦(?:你|您)?(?:直接)?帮|后台.{0,4}(?:帮|给|撤|查|转|改)|请你|(?:^|\s)(?:查|看)一?下我的|please\s+(?:check|withdraw|transfer|help))/i;
 // "我要/我想" + a verb the assistant can do, without asking how.
 const WANT = /(?:我要|我想|我需要)(?:调|转|撤回|撤销|查)/;
 const HOW = /(怎么|怎样|如何|咋|在哪|哪里|哪儿|什么地方|步骤|流程|自己|能不能自己|how\s+(?:to|do|can))/i;

@@ -77,8 +77,14 @@ export function matcherProblems(knowledge: Knowledge, matcher: Matcher = new Mat
       if (m.band === "answer" && m.id && m.id !== e.id) out.push({ file: e.file, line, message: `phrasing "${p}" of ${e.id} is answered with ${m.id}` });
       const n = m.normalized.replace(/\s+/g, "");
       const prev = n ? seen.get(n) : undefined;
-      if (!prev) { if (n) seen.set(n, { id: e.id, phrasing: p, file: e.file, line }); }
-      else if (prev.id !== e.id) out.push({ file: e.file, line, message: `phrasing "${p}" reads the same to the matcher as "${prev.phrasing}" in ${prev.file}:${prev.line} (${prev.id})` });
+      if (!prev) {
+        if (n) seen.set(n, { id: e.id, phrasing: p, file: e.file, line });
+      } else if (prev.id !== e.id)
+        out.push({
+          file: e.file,
+          line,
+          message: `phrasing "${p}" reads the same to the matcher as "${prev.phrasing}" in ${prev.file}:${prev.line} (${prev.id})`,
+        });
     });
   }
   return out;
@@ -119,7 +125,11 @@ export function runKbCheck(opts: KbCheckOptions = {}): number {
   const pct = (n: number) => ((100 * n) / (rep.total || 1)).toFixed(1);
   // Leave-one-out misses are figures, not errors: a phrasing hard to recover alone is still useful.
   if (!opts.quiet) for (const w of rep.wrong) out(`${w.file}:${w.line}: phrasing "${w.phrasing}" of ${w.id} lands on ${w.got} when left out`);
-  out(`kb check: ${knowledge.entries.length} entries, ${rep.total} phrasings, ${knowledge.outOfScope.groups.length} out-of-scope groups; no errors${warnings ? `, ${warnings} warning(s)` : ""}`);
-  out(`leave-one-out: answered right ${pct(rep.right)}%, clarified with the right one ${pct(rep.clarifiedRight)}%, wrong ${pct(rep.wrong.length)}% (${rep.wrong.length}), declined ${pct(rep.declined)}%`);
+  out(
+    `kb check: ${knowledge.entries.length} entries, ${rep.total} phrasings, ${knowledge.outOfScope.groups.length} out-of-scope groups; no errors${warnings ? `, ${warnings} warning(s)` : ""}`,
+  );
+  out(
+    `leave-one-out: answered right ${pct(rep.right)}%, clarified with the right one ${pct(rep.clarifiedRight)}%, wrong ${pct(rep.wrong.length)}% (${rep.wrong.length}), declined ${pct(rep.declined)}%`,
+  );
   return 0;
 }

@@ -42,16 +42,25 @@ const ASKS: Record<string, [RegExp, RegExp]> = {
 
 export function asksFor(text: string): string[] {
   const t = text.normalize("NFKC");
-  return Object.entries(ASKS).filter(([, [ask]]) => ask.test(t)).map(([k]) => k);
+  return Object.entries(ASKS)
+    .filter(([, [ask]]) => ask.test(t))
+    .map(([k]) => k);
 }
 
 /** The kinds of fact an answer text contains. */
 export function answerCovers(answer: string): Set<string> {
-  return new Set(Object.entries(ASKS).filter(([, [, has]]) => has.test(answer)).map(([k]) => k));
+  return new Set(
+    Object.entries(ASKS)
+      .filter(([, [, has]]) => has.test(answer))
+      .map(([k]) => k),
+  );
 }
 
 /** What the features need to know about the knowledge. */
-export interface FeatureContext { variantIds: Set<string>; covers: Map<string, Set<string>> }
+export interface FeatureContext {
+  variantIds: Set<string>;
+  covers: Map<string, Set<string>>;
+}
 
 export function featureContext(entries: { id: string; answer: string; variants?: Record<string, string | undefined> }[]): FeatureContext {
   const variantIds = new Set(entries.filter((e) => e.variants && Object.keys(e.variants).length).map((e) => e.id));
@@ -60,15 +69,44 @@ export function featureContext(entries: { id: string; answer: string; variants?:
 }
 
 export const LEX_FEATURES = [
-  "lex", "bm25", "char", "profile", "answer", "message", "lexGap", "isLexTop", "lexMargin", "lexRank",
-  "info", "tokens", "chars", "oosLex", "oosLexGap", "actDoAction", "actHowAction", "actNoneAction", "actDoPaired",
-  "placeVariant", "clauseVote", "focusLex", "focusGap", "smalltalk", "asksUncovered", "asksAny",
-  "ngram", "isNgramTop", "ngramNone", "ngramGap",
+  "lex",
+  "bm25",
+  "char",
+  "profile",
+  "answer",
+  "message",
+  "lexGap",
+  "isLexTop",
+  "lexMargin",
+  "lexRank",
+  "info",
+  "tokens",
+  "chars",
+  "oosLex",
+  "oosLexGap",
+  "actDoAction",
+  "actHowAction",
+  "actNoneAction",
+  "actDoPaired",
+  "placeVariant",
+  "clauseVote",
+  "focusLex",
+  "focusGap",
+  "smalltalk",
+  "asksUncovered",
+  "asksAny",
+  "ngram",
+  "isNgramTop",
+  "ngramNone",
+  "ngramGap",
 ] as const;
 export const SEM_FEATURES = ["sem", "sem2", "semGap", "isSemTop", "semMargin", "semRank", "agree", "oosSem", "oosSemGap", "semXlex"] as const;
 export const ALL_FEATURES = [...LEX_FEATURES, ...SEM_FEATURES] as const;
 
-export interface CandidateFeatures { id: string; x: number[] }
+export interface CandidateFeatures {
+  id: string;
+  x: number[];
+}
 
 /** The entries worth scoring: lexical and semantic leaders, plus the acting/how-to partner of each. */
 export function candidateIds(ev: Evidence, k = 4): string[] {
@@ -96,7 +134,8 @@ export function features(ev: Evidence, ids: string[], ctx: FeatureContext): Cand
   const inScope = ev.lex.filter((c) => !c.id.startsWith(OOS_PREFIX));
   const byId = new Map(inScope.map((c) => [c.id, c]));
   const lexRank = new Map(inScope.map((c, i) => [c.id, i]));
-  const lexTop = inScope[0]?.score ?? 0, lexSecond = inScope[1]?.score ?? 0;
+  const lexTop = inScope[0]?.score ?? 0,
+    lexSecond = inScope[1]?.score ?? 0;
   const oosLex = ev.lex.find((c) => c.id.startsWith(OOS_PREFIX))?.score ?? 0;
   const focusIn = ev.focusLex?.filter((c) => !c.id.startsWith(OOS_PREFIX));
   const focusById = new Map((focusIn ?? []).map((c) => [c.id, c.score]));
@@ -109,10 +148,16 @@ export function features(ev: Evidence, ids: string[], ctx: FeatureContext): Cand
     for (const [id, s] of ev.sem) if (id.startsWith(OOS_PREFIX)) oosSem = Math.max(oosSem, s.best);
   }
   const semRank = new Map(semIn.map(([id], i) => [id, i]));
-  const semTop = semIn[0]?.[1].best ?? 0, semSecond = semIn[1]?.[1].best ?? 0;
+  const semTop = semIn[0]?.[1].best ?? 0,
+    semSecond = semIn[1]?.[1].best ?? 0;
   const clauses = ev.clauseTops.length;
-  let ngramTop = "", ngramTopP = 0;
-  for (const [id, p] of ev.ngram ?? []) if (id !== NONE && p > ngramTopP) { ngramTop = id; ngramTopP = p; }
+  let ngramTop = "",
+    ngramTopP = 0;
+  for (const [id, p] of ev.ngram ?? [])
+    if (id !== NONE && p > ngramTopP) {
+      ngramTop = id;
+      ngramTopP = p;
+    }
   const ngramNone = ev.ngram?.get(NONE) ?? 0;
 
   return ids.map((id) => {
@@ -122,19 +167,36 @@ export function features(ev: Evidence, ids: string[], ctx: FeatureContext): Cand
     const isLexTop = lr === 0 ? 1 : 0;
     const act = isAction(id);
     const f: Record<string, number> = {
-      lex, bm25: c?.bm25 ?? 0, char: c?.char ?? 0, profile: c?.profile ?? 0, answer: c?.answer ?? 0, message: c?.message ?? 0,
-      lexGap: lexTop - lex, isLexTop, lexMargin: isLexTop ? lexTop - lexSecond : lex - lexTop, lexRank: Math.min(lr, 10) / 10,
-      info: Math.min(ev.info, 30) / 10, tokens: Math.min(ev.tokens, 30) / 10, chars: Math.log1p(ev.chars) / 3,
-      oosLex, oosLexGap: oosLex - lex,
-      actDoAction: ev.act === "do" && act ? 1 : 0, actHowAction: ev.act === "how" && act ? 1 : 0,
-      actNoneAction: ev.act === "none" && act ? 1 : 0, actDoPaired: ev.act === "do" && actionFor(id) ? 1 : 0,
+      lex,
+      bm25: c?.bm25 ?? 0,
+      char: c?.char ?? 0,
+      profile: c?.profile ?? 0,
+      answer: c?.answer ?? 0,
+      message: c?.message ?? 0,
+      lexGap: lexTop - lex,
+      isLexTop,
+      lexMargin: isLexTop ? lexTop - lexSecond : lex - lexTop,
+      lexRank: Math.min(lr, 10) / 10,
+      info: Math.min(ev.info, 30) / 10,
+      tokens: Math.min(ev.tokens, 30) / 10,
+      chars: Math.log1p(ev.chars) / 3,
+      oosLex,
+      oosLexGap: oosLex - lex,
+      actDoAction: ev.act === "do" && act ? 1 : 0,
+      actHowAction: ev.act === "how" && act ? 1 : 0,
+      actNoneAction: ev.act === "none" && act ? 1 : 0,
+      actDoPaired: ev.act === "do" && actionFor(id) ? 1 : 0,
       placeVariant: ev.placeNamed && variantIds.has(id) ? 1 : 0,
       clauseVote: clauses ? ev.clauseTops.filter((t) => t === id).length / clauses : 0,
-      focusLex: focusIn ? (focusById.get(id) ?? 0) : lex, focusGap: focusIn ? focusTop - (focusById.get(id) ?? 0) : lexTop - lex,
+      focusLex: focusIn ? (focusById.get(id) ?? 0) : lex,
+      focusGap: focusIn ? focusTop - (focusById.get(id) ?? 0) : lexTop - lex,
       smalltalk: id.startsWith("smalltalk.") || id === "handoff.human" ? 1 : 0,
       asksUncovered: ev.asks.filter((k) => !ctx.covers.get(id)?.has(k)).length,
       asksAny: ev.asks.length ? 1 : 0,
-      ngram: ev.ngram?.get(id) ?? 0, isNgramTop: id === ngramTop ? 1 : 0, ngramNone, ngramGap: ngramTopP - (ev.ngram?.get(id) ?? 0),
+      ngram: ev.ngram?.get(id) ?? 0,
+      isNgramTop: id === ngramTop ? 1 : 0,
+      ngramNone,
+      ngramGap: ngramTopP - (ev.ngram?.get(id) ?? 0),
     };
     if (ev.sem) {
       const s = ev.sem.get(id);
@@ -142,8 +204,16 @@ export function features(ev: Evidence, ids: string[], ctx: FeatureContext): Cand
       const sr = semRank.get(id) ?? 20;
       const isSemTop = sr === 0 ? 1 : 0;
       Object.assign(f, {
-        sem, sem2: Math.max(0, s?.second ?? 0), semGap: semTop - sem, isSemTop, semMargin: isSemTop ? semTop - semSecond : sem - semTop,
-        semRank: Math.min(sr, 10) / 10, agree: isSemTop && isLexTop ? 1 : 0, oosSem, oosSemGap: oosSem - sem, semXlex: sem * lex,
+        sem,
+        sem2: Math.max(0, s?.second ?? 0),
+        semGap: semTop - sem,
+        isSemTop,
+        semMargin: isSemTop ? semTop - semSecond : sem - semTop,
+        semRank: Math.min(sr, 10) / 10,
+        agree: isSemTop && isLexTop ? 1 : 0,
+        oosSem,
+        oosSemGap: oosSem - sem,
+        semXlex: sem * lex,
       });
     }
     const names = ev.sem ? ALL_FEATURES : LEX_FEATURES;
@@ -153,26 +223,47 @@ export function features(ev: Evidence, ids: string[], ctx: FeatureContext): Cand
 
 /** Clauses of a message that may each be a question (the matcher's own split). */
 export function clauses(text: string): string[] {
-  const strong = text.split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/).map((s) => s.trim()).filter(Boolean);
+  const strong = text
+    .split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const parts = strong.length > 1 ? strong : text.split(/[，,\s]+/);
-  return parts.map((s) => s.trim()).filter((s) => [...s].length >= 5).slice(0, 4);
+  return parts
+    .map((s) => s.trim())
+    .filter((s) => [...s].length >= 5)
+    .slice(0, 4);
 }
 
 /** The lexical part of the evidence (cheap: no model). */
-export function lexicalEvidence(matcher: Matcher, text: string, act: Act, focus: string | undefined, exclude?: { id: string; phrasingIndex: number }, opts: { clauses?: boolean } = {}): Omit<Evidence, "sem"> {
+export function lexicalEvidence(
+  matcher: Matcher,
+  text: string,
+  act: Act,
+  focus: string | undefined,
+  exclude?: { id: string; phrasingIndex: number },
+  opts: { clauses?: boolean } = {},
+): Omit<Evidence, "sem"> {
   const s = matcher.score(text, exclude);
   const placeNamed = !!matcher.findPlace(text);
   const parts = opts.clauses === false ? [] : clauses(text);
-  const clauseTops = parts.length >= 2
-    ? parts.map((p) => matcher.score(p, exclude).candidates.find((c) => !c.id.startsWith(OOS_PREFIX))?.id ?? "")
-    : [];
+  const clauseTops = parts.length >= 2 ? parts.map((p) => matcher.score(p, exclude).candidates.find((c) => !c.id.startsWith(OOS_PREFIX))?.id ?? "") : [];
   const fs = focus ? matcher.score(focus, exclude) : undefined;
   const focusLex = fs?.candidates;
   const focusLexText = fs?.normalized;
   return {
-    lex: s.candidates, focusLex, info: Number.isFinite(s.info) ? s.info : 0, tokens: s.tokens.length, chars: [...text].length,
-    act, placeNamed, clauseTops, asks: asksFor(focus ?? text),
+    lex: s.candidates,
+    focusLex,
+    info: Number.isFinite(s.info) ? s.info : 0,
+    tokens: s.tokens.length,
+    chars: [...text].length,
+    act,
+    placeNamed,
+    clauseTops,
+    asks: asksFor(focus ?? text),
     // English function words are left out: the classifier reads the topic words.
-    ngramText: (focusLexText ?? s.normalized).replace(/(?<![a-z])[a-z'-]+(?![a-z])/g, (w) => (isStopWord(w) ? " " : w)).replace(/\s+/g, " ").trim(),
+    ngramText: (focusLexText ?? s.normalized)
+      .replace(/(?<![a-z])[a-z'-]+(?![a-z])/g, (w) => (isStopWord(w) ? " " : w))
+      .replace(/\s+/g, " ")
+      .trim(),
   };
 }

@@ -13,14 +13,21 @@ export function questionFocus(text: string): string | undefined {
   const t = text.normalize("NFKC").trim();
   if ([...t].length < LONG) return undefined;
   // The last explicit "I want to ask" marker: what follows is the question.
-  let at = -1, len = 0;
-  for (const m of t.matchAll(ASK)) { at = m.index ?? -1; len = m[0].length; }
+  let at = -1,
+    len = 0;
+  for (const m of t.matchAll(ASK)) {
+    at = m.index ?? -1;
+    len = m[0].length;
+  }
   if (at >= 0) {
     const rest = t.slice(at + len).trim();
     if ([...rest].length >= 4) return cap(rest);
   }
   // The sentence that ends with the last question mark.
-  const sentences = t.split(/(?<=[？?])|[。！!\n；;]+/).map((s) => s.trim()).filter(Boolean);
+  const sentences = t
+    .split(/(?<=[？?])|[。！!\n；;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const asked = sentences.filter((s) => /[？?]$/.test(s));
   if (asked.length) {
     let last = asked[asked.length - 1].replace(LOG_LINE, "");

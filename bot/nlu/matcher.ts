@@ -11,18 +11,18 @@ export const OOS_PREFIX = "oos:";
 
 /** Thresholds and weights, chosen on the dev set (see README "Matcher"). */
 export interface MatcherConfig {
-  answerMin: number;   // top score needed to answer
+  answerMin: number; // top score needed to answer
   answerMargin: number; // lead over the runner-up needed to answer
-  clarifyMin: number;  // below this: decline
+  clarifyMin: number; // below this: decline
   clarifyWindow: number; // candidates within this of the top are offered
-  oosMargin: number;   // an out-of-scope group this close to the top wins
-  minInfo: number;     // below this much IDF in the question, the margin needed grows
-  placeBonus: number;  // a city named in the question favours entries whose answer differs by city
+  oosMargin: number; // an out-of-scope group this close to the top wins
+  minInfo: number; // below this much IDF in the question, the margin needed grows
+  placeBonus: number; // a city named in the question favours entries whose answer differs by city
   wBm25: number;
   wChar: number;
   wAnswer: number;
   wMessage: number;
-  wProfile: number;  // weight of the entry-level profile (all phrasings as one document)
+  wProfile: number; // weight of the entry-level profile (all phrasings as one document)
 }
 export const DEFAULT_CONFIG: MatcherConfig = {
   answerMin: 0.42,
@@ -116,7 +116,9 @@ export class Matcher {
   private messageHeads: { id: string; head: string; grams: Set<string> }[] = [];
   private places: { name: string; region: Region | "other" }[] = [];
   private profiles = new Map<string, string[]>();
-  private prep: (text: string) => { n: string; tokens: string[] } = () => { throw new Error("not ready"); };
+  private prep: (text: string) => { n: string; tokens: string[] } = () => {
+    throw new Error("not ready");
+  };
   private tokenPostings = new Map<string, [number, number][]>();
   private gramPostings = new Map<string, [number, number][]>();
   private bmAcc = new Float64Array(0);
@@ -129,7 +131,12 @@ export class Matcher {
   /** Topic text and tokens of every indexed text (saved in the knowledge snapshot). */
   readonly prepared: Prepared = {};
 
-  constructor(readonly knowledge: Knowledge, readonly config: MatcherConfig = DEFAULT_CONFIG, normalizer?: Normalizer, prepared?: Prepared) {
+  constructor(
+    readonly knowledge: Knowledge,
+    readonly config: MatcherConfig = DEFAULT_CONFIG,
+    normalizer?: Normalizer,
+    prepared?: Prepared,
+  ) {
     this.norm = normalizer ?? createNormalizer(knowledge.lexicon, knowledge.dictPath);
     for (const [region, names] of Object.entries(knowledge.lexicon.places)) {
       for (const name of names) this.places.push({ name, region: region as Region | "other" });
@@ -137,7 +144,10 @@ export class Matcher {
     this.places.sort((a, b) => b.name.length - a.name.length);
     const prep = (text: string) => {
       let p = prepared?.[text] ?? this.prepared[text];
-      if (!p) { const n = this.topicText(text); p = { n, tokens: this.norm.tokens(n) }; }
+      if (!p) {
+        const n = this.topicText(text);
+        p = { n, tokens: this.norm.tokens(n) };
+      }
       this.prepared[text] = p;
       return p;
     };
@@ -204,8 +214,16 @@ export class Matcher {
     this.tokenPostings.clear();
     this.gramPostings.clear();
     this.docs.forEach((d, i) => {
-      for (const [t, f] of d.tf) { let p = this.tokenPostings.get(t); if (!p) this.tokenPostings.set(t, (p = [])); p.push([i, f]); }
-      for (const [g, c] of d.grams) { let p = this.gramPostings.get(g); if (!p) this.gramPostings.set(g, (p = [])); p.push([i, c]); }
+      for (const [t, f] of d.tf) {
+        let p = this.tokenPostings.get(t);
+        if (!p) this.tokenPostings.set(t, (p = []));
+        p.push([i, f]);
+      }
+      for (const [g, c] of d.grams) {
+        let p = this.gramPostings.get(g);
+        if (!p) this.gramPostings.set(g, (p = []));
+        p.push([i, c]);
+      }
     });
     this.bmAcc = new Float64Array(this.docs.length);
     this.dotAcc = new Float64Array(this.docs.length);
@@ -234,9 +252,10 @@ export class Matcher {
     for (const p of this.places) {
       const at = s.lastIndexOf(p.name);
       if (at < 0) continue;
-      const better = !best
-        || (best.region === "other" && p.region !== "other")
-        || (p.region !== "other" && at > best.at && !(best.at <= at && at < best.at + best.name.length));
+      const better =
+        !best ||
+        (best.region === "other" && p.region !== "other") ||
+        (p.region !== "other" && at > best.at && !(best.at <= at && at < best.at + best.name.length));
       if (better) best = { ...p, at };
     }
     return best ? { region: best.region, name: best.name } : undefined;
@@ -254,7 +273,10 @@ export class Matcher {
   private topicText(text: string): string {
     let n = this.norm.clean(text);
     for (const p of this.places) if (n.includes(p.name)) n = n.split(p.name).join(" ");
-    n = n.replace(/(?:这边|那边|这里|地区)/g, " ").replace(/\s+/g, " ").trim();
+    n = n
+      .replace(/(?:这边|那边|这里|地区)/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     return n;
   }
 
@@ -273,7 +295,10 @@ export class Matcher {
     return { ...r, candidates: r.candidates.map((c) => ({ ...c })), tokens: [...r.tokens] };
   }
 
-  private scoreFresh(text: string, exclude?: { id: string; phrasingIndex: number }): { candidates: Candidate[]; normalized: string; tokens: string[]; info: number } {
+  private scoreFresh(
+    text: string,
+    exclude?: { id: string; phrasingIndex: number },
+  ): { candidates: Candidate[]; normalized: string; tokens: string[]; info: number } {
     const normalized = this.topicText(text);
     // Nothing but a place name (or nothing at all): no topic to score.
     // Nothing but a number ("9", a year, an ID number) has no topic either.
@@ -294,12 +319,19 @@ export class Matcher {
     const best = new Map<string, Candidate>();
     const get = (id: string) => {
       let c = best.get(id);
-      if (!c) { c = { id, score: 0, bm25: 0, char: 0, message: 0, answer: 0, profile: 0 }; best.set(id, c); }
+      if (!c) {
+        c = { id, score: 0, bm25: 0, char: 0, message: 0, answer: 0, profile: 0 };
+        best.set(id, c);
+      }
       return c;
     };
     // Walk the postings of the query's tokens and bigrams only: most documents share nothing.
-    const bmAcc = this.bmAcc, dotAcc = this.dotAcc, touched: number[] = [];
-    const touch = (i: number) => { if (bmAcc[i] === 0 && dotAcc[i] === 0) touched.push(i); };
+    const bmAcc = this.bmAcc,
+      dotAcc = this.dotAcc,
+      touched: number[] = [];
+    const touch = (i: number) => {
+      if (bmAcc[i] === 0 && dotAcc[i] === 0) touched.push(i);
+    };
     for (const [t] of qtf) {
       const idf = this.idf(t);
       for (const [i, f] of this.tokenPostings.get(t) ?? []) {
@@ -320,8 +352,10 @@ export class Matcher {
     }
     for (const i of touched) {
       const d = this.docs[i];
-      const bm = bmAcc[i], dot = dotAcc[i];
-      bmAcc[i] = 0; dotAcc[i] = 0;
+      const bm = bmAcc[i],
+        dot = dotAcc[i];
+      bmAcc[i] = 0;
+      dotAcc[i] = 0;
       if (exclude && d.key === exclude.id && d.phrasingIndex === exclude.phrasingIndex) continue;
       const bmN = tokens.length ? Math.min(1, bm / self) : cosCharOnly(dot, qnorm, d.gramNorm);
       const cos = dot / (qnorm * d.gramNorm);
@@ -388,7 +422,17 @@ export class Matcher {
     }
     const other = this.otherSystem(normalized);
     if (other) {
-      return { band: "decline", id: null, offered: [], confidence: 1, outOfScope: `other-system:${other}`, candidates: candidates.slice(0, 8), normalized, tokens, place };
+      return {
+        band: "decline",
+        id: null,
+        offered: [],
+        confidence: 1,
+        outOfScope: `other-system:${other}`,
+        candidates: candidates.slice(0, 8),
+        normalized,
+        tokens,
+        place,
+      };
     }
     const res = this.decide(candidates, info);
     let secondary: string | undefined;
@@ -397,16 +441,25 @@ export class Matcher {
       secondary = this.confidentPart(parts, [res.id]);
     }
     const out: MatchResult = { ...res, candidates: candidates.slice(0, 8), normalized, tokens, place };
-    if (secondary) { out.secondary = secondary; out.offered = [secondary]; }
+    if (secondary) {
+      out.secondary = secondary;
+      out.offered = [secondary];
+    }
     return out;
   }
 
   /** Clauses of a message that may each be a question. */
   private parts(text: string): string[] {
-    const strong = text.split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/).map((s) => s.trim()).filter(Boolean);
+    const strong = text
+      .split(/[？?。；;！!\n]+|还有|另外|顺便问一下|顺便问下|再问一下|再问下/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     // Without sentence breaks, WeChat-style spaces and commas separate the questions.
     const parts = strong.length > 1 ? strong : text.split(/[，,\s]+/);
-    return parts.map((s) => s.trim()).filter((s) => [...s].length >= 5).slice(0, 4);
+    return parts
+      .map((s) => s.trim())
+      .filter((s) => [...s].length >= 5)
+      .slice(0, 4);
   }
 
   /** The first clause that is confidently about an entry not in `skip`. */
@@ -437,7 +490,10 @@ export class Matcher {
       return { band: "answer", id: first.id, offered: [], confidence: first.score };
     }
     if (first.score < cfg.clarifyMin) return { band: "decline", id: null, offered: [], confidence: first.score };
-    const offered = inScope.filter((c) => c.score >= first.score - cfg.clarifyWindow && c.score >= cfg.clarifyMin).slice(0, 3).map((c) => c.id);
+    const offered = inScope
+      .filter((c) => c.score >= first.score - cfg.clarifyWindow && c.score >= cfg.clarifyMin)
+      .slice(0, 3)
+      .map((c) => c.id);
     if (offered.length === 1 && first.score >= cfg.answerMin) return { band: "answer", id: first.id, offered: [], confidence: first.score };
     return { band: "clarify", id: null, offered, confidence: first.score };
   }

@@ -30,13 +30,20 @@ export function ngramsOf(text: string): string[] {
 }
 
 /** An unpacked model: fast to train and to apply. */
-export interface NgramWeights { classes: string[]; w: Map<string, Float32Array>; bias: Float32Array }
+export interface NgramWeights {
+  classes: string[];
+  w: Map<string, Float32Array>;
+  bias: Float32Array;
+}
 
 function softmax(z: Float32Array): Float32Array {
   let mx = -Infinity;
   for (const v of z) if (v > mx) mx = v;
   let s = 0;
-  for (let i = 0; i < z.length; i++) { z[i] = Math.exp(z[i] - mx); s += z[i]; }
+  for (let i = 0; i < z.length; i++) {
+    z[i] = Math.exp(z[i] - mx);
+    s += z[i];
+  }
   for (let i = 0; i < z.length; i++) z[i] /= s;
   return z;
 }
@@ -55,33 +62,61 @@ export function predictNgram(m: NgramWeights, text: string): Map<string, number>
 }
 
 /** Multinomial logistic regression by AdaGrad over sparse binary n-gram features, L2-regularised. */
-export function fitNgram(examples: { text: string; label: string; weight?: number }[], opts: { epochs?: number; lr?: number; l2?: number; minDf?: number } = {}): NgramWeights {
-  const epochs = opts.epochs ?? 12, lr = opts.lr ?? 0.4, l2 = opts.l2 ?? 1e-4, minDf = opts.minDf ?? 2;
+export function fitNgram(
+  examples: { text: string; label: string; weight?: number }[],
+  opts: { epochs?: number; lr?: number; l2?: number; minDf?: number } = {},
+): NgramWeights {
+  const epochs = opts.epochs ?? 12,
+    lr = opts.lr ?? 0.4,
+    l2 = opts.l2 ?? 1e-4,
+    minDf = opts.minDf ?? 2;
   const classes = [...new Set(examples.map((e) => e.label))].sort();
   const C = classes.length;
   const ci = new Map(classes.map((c, i) => [c, i]));
   const docs = examples.map((e) => ngramsOf(e.text));
   const df = new Map<string, number>();
   for (const d of docs) for (const g of d) df.set(g, (df.get(g) ?? 0) + 1);
-  const w = new Map<string, Float32Array>(), h = new Map<string, Float32Array>();
-  for (const [g, n] of df) if (n >= minDf) { w.set(g, new Float32Array(C)); h.set(g, new Float32Array(C).fill(1e-6)); }
-  const bias = new Float32Array(C), hb = new Float32Array(C).fill(1e-6);
-  const rows = docs.map((d, i) => ({ gs: d.filter((g) => w.has(g)), y: ci.get(examples[i].label) ?? 0, wt: examples[i].weight ?? 1, scale: 1 / Math.sqrt(Math.max(1, d.length)) }));
+  const w = new Map<string, Float32Array>(),
+    h = new Map<string, Float32Array>();
+  for (const [g, n] of df)
+    if (n >= minDf) {
+      w.set(g, new Float32Array(C));
+      h.set(g, new Float32Array(C).fill(1e-6));
+    }
+  const bias = new Float32Array(C),
+    hb = new Float32Array(C).fill(1e-6);
+  const rows = docs.map((d, i) => ({
+    gs: d.filter((g) => w.has(g)),
+    y: ci.get(examples[i].label) ?? 0,
+    wt: examples[i].weight ?? 1,
+    scale: 1 / Math.sqrt(Math.max(1, d.length)),
+  }));
   // A fixed shuffle per epoch: the same data gives the same model.
   let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const order = rows.map((_, i) => i);
-  const z = new Float32Array(C), g = new Float32Array(C);
+  const z = new Float32Array(C),
+    g = new Float32Array(C);
   for (let ep = 0; ep < epochs; ep++) {
-    for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
     for (const r of order.map((i) => rows[i])) {
       z.set(bias);
-      for (const gr of r.gs) { const v = w.get(gr); if (v) for (let k = 0; k < C; k++) z[k] += v[k] * r.scale; }
+      for (const gr of r.gs) {
+        const v = w.get(gr);
+        if (v) for (let k = 0; k < C; k++) z[k] += v[k] * r.scale;
+      }
       softmax(z);
       for (let k = 0; k < C; k++) g[k] = (z[k] - (k === r.y ? 1 : 0)) * r.wt;
-      for (let k = 0; k < C; k++) { hb[k] += g[k] * g[k]; bias[k] -= (lr * g[k]) / Math.sqrt(hb[k]); }
+      for (let k = 0; k < C; k++) {
+        hb[k] += g[k] * g[k];
+        bias[k] -= (lr * g[k]) / Math.sqrt(hb[k]);
+      }
       for (const gr of r.gs) {
-        const v = w.get(gr), hv = h.get(gr);
+        const v = w.get(gr),
+          hv = h.get(gr);
         if (!v || !hv) continue;
         for (let k = 0; k < C; k++) {
           const gk = g[k] * r.scale + l2 * v[k];
@@ -113,7 +148,10 @@ export function unpackNgram(p: NgramModel): NgramWeights {
   for (const [g, b] of Object.entries(p.grams)) {
     const buf = Buffer.from(b, "base64");
     const q = new Int8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    w.set(g, Float32Array.from(q, (x) => x * p.scale));
+    w.set(
+      g,
+      Float32Array.from(q, (x) => x * p.scale),
+    );
   }
   return { classes: p.classes, w, bias: Float32Array.from(p.bias) };
 }

@@ -67,7 +67,13 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: So
   for (const [from, to] of Object.entries(lexicon.variants)) surface.set(from.toLowerCase(), to);
   // English words are rewritten as whole words only ("unit" must not fire inside "community").
   const asVariant = (k: string) => (/^[a-z][a-z .-]*$/.test(k) ? `(?<![a-z])${escapeRe(k)}(?![a-z])` : escapeRe(k));
-  const variantRe = new RegExp([...surface.keys()].sort((a, b) => b.length - a.length).map(asVariant).join("|"), "g");
+  const variantRe = new RegExp(
+    [...surface.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(asVariant)
+      .join("|"),
+    "g",
+  );
   const english = [...surface.keys()].filter((k) => /^[a-z][a-z .-]*$/.test(k)).sort((a, b) => b.length - a.length);
   const englishRe = english.length ? new RegExp(english.map(asVariant).join("|"), "gi") : undefined;
 
@@ -76,7 +82,13 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: So
     synonym.set(canon, canon);
     for (const f of forms) if (!synonym.has(f)) synonym.set(f, canon);
   }
-  const synonymRe = new RegExp([...synonym.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join("|"), "g");
+  const synonymRe = new RegExp(
+    [...synonym.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRe)
+      .join("|"),
+    "g",
+  );
 
   // Pinyin repair of homophone typos: a 2-character window that is not a domain word but
   // sounds like one (审合 → 审核) is rewritten. Only domain words are targets, so ordinary
@@ -89,7 +101,11 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: So
   for (const w of domain) {
     const t = table[w];
     if (!t) continue;
-    const push = (m: typeof byFirst, k: string, v: { w: string; others: Set<string> }) => { const l = m.get(k); if (l) l.push(v); else m.set(k, [v]); };
+    const push = (m: typeof byFirst, k: string, v: { w: string; others: Set<string> }) => {
+      const l = m.get(k);
+      if (l) l.push(v);
+      else m.set(k, [v]);
+    };
     push(byFirst, w[0], { w, others: new Set(t[1]) });
     push(bySecond, w[1], { w, others: new Set(t[0]) });
   }
@@ -97,14 +113,22 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: So
   function repairHomophones(s: string): string {
     const chars = [...s];
     for (let i = 0; i + 1 < chars.length; i++) {
-      const a = chars[i], b = chars[i + 1];
+      const a = chars[i],
+        b = chars[i + 1];
       if (!cjk.test(a) || !cjk.test(b)) continue;
       const pair = a + b;
-      if (domain.has(pair)) { i++; continue; }
+      if (domain.has(pair)) {
+        i++;
+        continue;
+      }
       // One character written right, the other sounding right: only a single mistyped
       // character is repaired.
       const hit = byFirst.get(a)?.find((x) => x.others.has(b))?.w ?? bySecond.get(b)?.find((x) => x.others.has(a))?.w;
-      if (hit) { chars[i] = hit[0]; chars[i + 1] = hit[1]; i++; }
+      if (hit) {
+        chars[i] = hit[0];
+        chars[i + 1] = hit[1];
+        i++;
+      }
     }
     return chars.join("");
   }
@@ -147,10 +171,14 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: So
   /** English words of the lexicon put into Chinese, nothing else changed (what the semantic model reads). */
   function mapEnglish(text: string): string {
     if (!englishRe || !/[a-z]/i.test(text)) return text;
-    return text.replace(englishRe, (m) => surface.get(m.toLowerCase().replace(/\s+/g, " ")) ?? m)
-      // Question words into Chinese; the other function words go (a sentence in English reads as its topic words).
-      .replace(/(?<![a-z'])[a-z']+(?![a-z'])/gi, (w) => QUESTION_WORDS[w.toLowerCase()] ?? (STOP.has(w.toLowerCase()) ? " " : w))
-      .replace(/\s+/g, " ").trim();
+    return (
+      text
+        .replace(englishRe, (m) => surface.get(m.toLowerCase().replace(/\s+/g, " ")) ?? m)
+        // Question words into Chinese; the other function words go (a sentence in English reads as its topic words).
+        .replace(/(?<![a-z'])[a-z']+(?![a-z'])/gi, (w) => QUESTION_WORDS[w.toLowerCase()] ?? (STOP.has(w.toLowerCase()) ? " " : w))
+        .replace(/\s+/g, " ")
+        .trim()
+    );
   }
 
   return { normalize, clean, tokens, lexicon, sounds: table, mapEnglish };
@@ -158,13 +186,28 @@ export function createNormalizer(lexicon: Lexicon, dictPath: string, sounds?: So
 
 // Function words that carry no topic.
 const STOP = new Set(
-  "的 了 吗 呢 吧 啊 呀 哦 嘛 么 是 我 你 您 他 她 我们 你们 在 和 与 及 或 就 都 也 还 又 把 被 给 让 这 那 这个 那个 一个 一下 下 个 有 没 不 要 能 会 可以 怎么 如何 什么 怎样 为什么 为啥 怎么办 哪 谁 多少 吗 请 问 一 上 中 里 去 来 说 到 对 着 过 得 地 很 太 已经 现在 时候 时 后 前"
-    .split(/\s+/),
+  "的 了 吗 呢 吧 啊 呀 哦 嘛 么 是 我 你 您 他 她 我们 你们 在 和 与 及 或 就 都 也 还 又 把 被 给 让 这 那 这个 那个 一个 一下 下 个 有 没 不 要 能 会 可以 怎么 如何 什么 怎样 为什么 为啥 怎么办 哪 谁 多少 吗 请 问 一 上 中 里 去 来 说 到 对 着 过 得 地 很 太 已经 现在 时候 时 后 前".split(
+    /\s+/,
+  ),
 );
 // English function words carry no topic either (the lexicon maps the content words).
-for (const w of "a an the i me my we our you your it its is are was be been am do does did can could would should will to of in on at for from with and or not no how what where when why which who please hi hello there this that have has had get got just still any some says said under about after before up out but if so then than too very now already again because need want know tell let use using me there doesn't don't can't cannot won't isn't i'm it's".split(" ")) STOP.add(w);
+for (const w of "a an the i me my we our you your it its is are was be been am do does did can could would should will to of in on at for from with and or not no how what where when why which who please hi hello there this that have has had get got just still any some says said under about after before up out but if so then than too very now already again because need want know tell let use using me there doesn't don't can't cannot won't isn't i'm it's".split(
+  " ",
+))
+  STOP.add(w);
 
-const QUESTION_WORDS: Record<string, string> = { how: "怎么", where: "在哪", what: "什么", why: "为什么", when: "什么时候", "can't": "不能", cannot: "不能", "don't": "不", not: "不", no: "没有" };
+const QUESTION_WORDS: Record<string, string> = {
+  how: "怎么",
+  where: "在哪",
+  what: "什么",
+  why: "为什么",
+  when: "什么时候",
+  "can't": "不能",
+  cannot: "不能",
+  "don't": "不",
+  not: "不",
+  no: "没有",
+};
 
 /** A function word (Chinese or English) that carries no topic. */
 export const isStopWord = (w: string): boolean => STOP.has(w);

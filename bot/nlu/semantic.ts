@@ -42,9 +42,17 @@ export async function loadEmbedder(opts: { dir?: string; threads?: number } = {}
   const sha = createHash("sha256").update(bytes).digest("hex");
   if (sha !== MODEL_SHA256) throw new Error(`semantic model ${file}: sha256 ${sha} is not the expected ${MODEL_SHA256}`);
   const [ort, { Tokenizer }] = await Promise.all([import("onnxruntime-node"), import("@huggingface/tokenizers")]);
-  const tok = new Tokenizer(JSON.parse(readFileSync(join(dir, "tokenizer.json"), "utf8")), JSON.parse(readFileSync(join(dir, "tokenizer_config.json"), "utf8")));
+  const tok = new Tokenizer(
+    JSON.parse(readFileSync(join(dir, "tokenizer.json"), "utf8")),
+    JSON.parse(readFileSync(join(dir, "tokenizer_config.json"), "utf8")),
+  );
   const threads = opts.threads ?? 1;
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+  });
   const needsTypes = session.inputNames.includes("token_type_ids");
   const output = session.outputNames[0];
 
@@ -56,8 +64,14 @@ export async function loadEmbedder(opts: { dir?: string; threads?: number } = {}
     });
     const n = texts.length;
     const L = Math.max(...encs.map((e) => e.length));
-    const ids = new BigInt64Array(n * L), mask = new BigInt64Array(n * L);
-    encs.forEach((e, i) => e.forEach((id, j) => { ids[i * L + j] = BigInt(id); mask[i * L + j] = 1n; }));
+    const ids = new BigInt64Array(n * L),
+      mask = new BigInt64Array(n * L);
+    encs.forEach((e, i) =>
+      e.forEach((id, j) => {
+        ids[i * L + j] = BigInt(id);
+        mask[i * L + j] = 1n;
+      }),
+    );
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
       input_ids: new ort.Tensor("int64", ids, [n, L]),
       attention_mask: new ort.Tensor("int64", mask, [n, L]),
@@ -87,7 +101,9 @@ export async function loadEmbedder(opts: { dir?: string; threads?: number } = {}
       for (let i = 0; i < order.length; i += 32) {
         const batch = order.slice(i, i + 32);
         const vs = await run(batch.map((b) => b[0]));
-        batch.forEach((b, j) => { out[b[1]] = vs[j]; });
+        batch.forEach((b, j) => {
+          out[b[1]] = vs[j];
+        });
       }
       return out;
     },
@@ -99,9 +115,16 @@ export class VectorCache {
   private map = new Map<string, string>();
   private dirty = false;
   readonly file: string;
-  constructor(readonly modelId: string, dir = cacheRoot()) {
+  constructor(
+    readonly modelId: string,
+    dir = cacheRoot(),
+  ) {
     this.file = join(dir, `vectors-${modelId.replace(/[^\w.-]/g, "_")}.json`);
-    try { this.map = new Map(Object.entries(JSON.parse(readFileSync(this.file, "utf8")) as Record<string, string>)); } catch { /* empty cache */ }
+    try {
+      this.map = new Map(Object.entries(JSON.parse(readFileSync(this.file, "utf8")) as Record<string, string>));
+    } catch {
+      /* empty cache */
+    }
   }
   get(text: string): Float32Array | undefined {
     const b = this.map.get(vectorKey(this.modelId, text));
@@ -122,7 +145,9 @@ export class VectorCache {
       writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.map)));
       renameSync(tmp, this.file); // atomic for concurrent starts
       this.dirty = false;
-    } catch { /* a read-only cache only costs time */ }
+    } catch {
+      /* a read-only cache only costs time */
+    }
   }
 }
 
@@ -141,14 +166,22 @@ export async function embedAll(embedder: Embedder, cache: VectorCache, texts: st
   });
 }
 
-interface IndexedText { key: string; phrasingIndex?: number; vec: Float32Array }
+interface IndexedText {
+  key: string;
+  phrasingIndex?: number;
+  vec: Float32Array;
+}
 
 /** Per key (entry id or oos:<group>): the best and second-best cosine to the question. */
 export type SemanticScores = Map<string, { best: number; second: number }>;
 
 /** Every phrasing (and title) of every entry and out-of-scope group, as vectors. */
 export class SemanticIndex {
-  constructor(readonly embedder: Embedder, private readonly items: IndexedText[], private readonly queryCache = new Map<string, Float32Array>()) {}
+  constructor(
+    readonly embedder: Embedder,
+    private readonly items: IndexedText[],
+    private readonly queryCache = new Map<string, Float32Array>(),
+  ) {}
 
   static async build(knowledge: Knowledge, embedder: Embedder, cache = new VectorCache(embedder.modelId)): Promise<SemanticIndex> {
     const spec: { key: string; phrasingIndex?: number; text: string }[] = [];
@@ -157,11 +190,20 @@ export class SemanticIndex {
       spec.push({ key: e.id, text: e.title });
     }
     for (const g of knowledge.outOfScope.groups) g.phrasings.forEach((p, i) => spec.push({ key: OOS_PREFIX + g.name, phrasingIndex: i, text: p }));
-    const vecs = await embedAll(embedder, cache, spec.map((s) => s.text));
-    return new SemanticIndex(embedder, spec.map((s, i) => ({ key: s.key, phrasingIndex: s.phrasingIndex, vec: vecs[i] })));
+    const vecs = await embedAll(
+      embedder,
+      cache,
+      spec.map((s) => s.text),
+    );
+    return new SemanticIndex(
+      embedder,
+      spec.map((s, i) => ({ key: s.key, phrasingIndex: s.phrasingIndex, vec: vecs[i] })),
+    );
   }
 
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
 
   async vector(text: string): Promise<Float32Array> {
     const t = embedText(text);
@@ -184,7 +226,10 @@ export class SemanticIndex {
       for (let k = 0; k < v.length; k++) d += q[k] * v[k];
       const s = out.get(it.key);
       if (!s) out.set(it.key, { best: d, second: -1 });
-      else if (d > s.best) { s.second = s.best; s.best = d; } else if (d > s.second) s.second = d;
+      else if (d > s.best) {
+        s.second = s.best;
+        s.best = d;
+      } else if (d > s.second) s.second = d;
     }
     return out;
   }

@@ -27,13 +27,16 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // The code whose behaviour the snapshot captures.
 // Every module of knowledge/ (reader, schema, checks): a stricter check must not be skipped by an old snapshot.
 const knowledgeCode = (sub: string): string[] =>
-  readdirSync(join(ROOT, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+  readdirSync(join(ROOT, sub), { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((d) => (d.isDirectory() ? knowledgeCode(`${sub}/${d.name}`) : d.name.endsWith(".ts") ? [`${sub}/${d.name}`] : []));
 const CODE = [...knowledgeCode("knowledge"), "bot/nlu/snapshot.ts", "bot/nlu/normalize.ts", "bot/nlu/matcher.ts"];
 
 export function knowledgeHash(dir = KNOWLEDGE_DIR): string {
   const h = createHash("sha256");
-  const add = (path: string) => { if (existsSync(path)) h.update(path.slice(dir.length)).update(readFileSync(path)); };
+  const add = (path: string) => {
+    if (existsSync(path)) h.update(path.slice(dir.length)).update(readFileSync(path));
+  };
   const entries = join(dir, "entries");
   if (existsSync(entries)) for (const f of readdirSync(entries).sort()) add(join(entries, f));
   for (const f of ["out-of-scope.yaml", "lexicon.yaml"]) add(join(dir, f));
@@ -54,11 +57,16 @@ export function loadSnapshot(dir = KNOWLEDGE_DIR): { knowledge: Knowledge; prepa
   try {
     snap = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
     if (snap.hash !== hash) snap = undefined;
-  } catch { /* not there yet, or unreadable: build it */ }
+  } catch {
+    /* not there yet, or unreadable: build it */
+  }
   if (!snap) {
     // The child validates the knowledge (a broken file fails here with file:line) and prints the snapshot.
     const out = execFileSync(process.execPath, [join(ROOT, "bot", "bin.js"), "kb", "snapshot"], {
-      encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, HELPDESK_KNOWLEDGE_DIR: dir }, stdio: ["ignore", "pipe", "inherit"],
+      encoding: "utf8",
+      maxBuffer: 256 << 20,
+      env: { ...process.env, HELPDESK_KNOWLEDGE_DIR: dir },
+      stdio: ["ignore", "pipe", "inherit"],
     });
     snap = JSON.parse(out) as Snapshot;
     try {
@@ -66,7 +74,9 @@ export function loadSnapshot(dir = KNOWLEDGE_DIR): { knowledge: Knowledge; prepa
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, out);
       renameSync(tmp, file); // atomic: concurrent processes never see half a file
-    } catch { /* a read-only cache only costs time */ }
+    } catch {
+      /* a read-only cache only costs time */
+    }
   }
   const k = snap.knowledge;
   const knowledge: Knowledge = { ...k, byId: new Map(k.entries.map((e: LoadedEntry) => [e.id, e])) };

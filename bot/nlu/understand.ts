@@ -31,16 +31,30 @@ export interface Understanding extends MatchResult {
 }
 
 export function loadDecisionModel(path = DECISION_MODEL_PATH): DecisionModel | undefined {
-  try { return JSON.parse(readFileSync(path, "utf8")) as DecisionModel; } catch { return undefined; }
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as DecisionModel;
+  } catch {
+    return undefined;
+  }
 }
 
 type Exclude = { id: string; phrasingIndex: number };
 
 /** All evidence for a text; `semExclude` leaves vectors out (leave-one-out training). */
-export async function gatherEvidence(matcher: Matcher, index: SemanticIndex | undefined, text: string, exclude?: Exclude, semExclude?: (key: string, i?: number) => boolean): Promise<Evidence> {
+export async function gatherEvidence(
+  matcher: Matcher,
+  index: SemanticIndex | undefined,
+  text: string,
+  exclude?: Exclude,
+  semExclude?: (key: string, i?: number) => boolean,
+): Promise<Evidence> {
   const focus = questionFocus(text);
   const ev: Evidence = lexicalEvidence(matcher, text, detectAct(text), focus, exclude);
-  if (index) ev.sem = index.scores(await index.vector(matcher.withoutPlaces(matcher.norm.mapEnglish(focus ?? text))), semExclude ?? (exclude ? (k, i) => k === exclude.id && i === exclude.phrasingIndex : undefined));
+  if (index)
+    ev.sem = index.scores(
+      await index.vector(matcher.withoutPlaces(matcher.norm.mapEnglish(focus ?? text))),
+      semExclude ?? (exclude ? (k, i) => k === exclude.id && i === exclude.phrasingIndex : undefined),
+    );
   return ev;
 }
 
@@ -81,7 +95,9 @@ export class Understander {
   }
 
   /** True once the model has been asked for (a lexically decided question never asks). */
-  get semanticLoaded(): boolean { return !!this.semantic; }
+  get semanticLoaded(): boolean {
+    return !!this.semantic;
+  }
 
   /** Synchronous, lexical evidence only. */
   understandLexical(text: string): Understanding {
@@ -121,7 +137,10 @@ export class Understander {
     const model = this.mustModel();
     const m = which === "full" ? model.full : model.lexical;
     const fs = features(ev, candidateIds(ev), this.ctx);
-    const ps = predictGroup(m, fs.map((c) => c.x));
+    const ps = predictGroup(
+      m,
+      fs.map((c) => c.x),
+    );
     return fs.map((c, i) => ({ id: c.id, p: ps[i] })).sort((a, b) => b.p - a.p);
   }
 
@@ -140,11 +159,27 @@ export class Understander {
     const id = d.id ? applyAct(d.id, ev.act, text) : null;
     const offered = [...new Set(d.offered.map((o) => applyAct(o, ev.act, text)))];
     const out: Understanding = {
-      ...base, band: d.band, id, offered: d.band === "clarify" ? offered : [], confidence: d.confidence,
-      outOfScope: undefined, secondary: undefined, act: ev.act, focus, path, scored: scored.slice(0, 5),
+      ...base,
+      band: d.band,
+      id,
+      offered: d.band === "clarify" ? offered : [],
+      confidence: d.confidence,
+      outOfScope: undefined,
+      secondary: undefined,
+      act: ev.act,
+      focus,
+      path,
+      scored: scored.slice(0, 5),
     };
-    if (d.band === "clarify" && out.offered.length < 2) { out.band = "answer"; out.id = out.offered[0]; out.offered = []; }
-    if (out.band === "answer" && base.secondary && base.secondary !== out.id) { out.secondary = base.secondary; out.offered = [base.secondary]; }
+    if (d.band === "clarify" && out.offered.length < 2) {
+      out.band = "answer";
+      out.id = out.offered[0];
+      out.offered = [];
+    }
+    if (out.band === "answer" && base.secondary && base.secondary !== out.id) {
+      out.secondary = base.secondary;
+      out.offered = [base.secondary];
+    }
     if (out.band === "decline") out.outOfScope = this.nearestOutOfScope(ev);
     return this.partial(text, out);
   }
@@ -201,9 +236,12 @@ export class Understander {
     const inLex = ev.lex.find((c) => !c.id.startsWith(OOS_PREFIX));
     if (oosLex && (!inLex || oosLex.score >= inLex.score)) return oosLex.id.slice(OOS_PREFIX.length);
     if (ev.sem) {
-      let best: [string, number] | undefined, bestIn = -1;
+      let best: [string, number] | undefined,
+        bestIn = -1;
       for (const [id, s] of ev.sem) {
-        if (id.startsWith(OOS_PREFIX)) { if (!best || s.best > best[1]) best = [id, s.best]; } else bestIn = Math.max(bestIn, s.best);
+        if (id.startsWith(OOS_PREFIX)) {
+          if (!best || s.best > best[1]) best = [id, s.best];
+        } else bestIn = Math.max(bestIn, s.best);
       }
       if (best && best[1] >= bestIn) return best[0].slice(OOS_PREFIX.length);
     }

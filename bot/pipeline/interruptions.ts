@@ -22,7 +22,8 @@ export function interruptionOf(text: string): InterruptionName | null {
 /** A pause word at the start ("算了，…", "等等，…"): what follows may be a new question. */
 const PAUSE_LEAD = /^(算了吧?|算啦|等等|等一下|等一等|先等等|先等一下|稍等|停一下|不对不对|哎呀?)(?=[\s，,。.!！…~、]|$)[\s，,。.!！…~、]*/;
 /** Stop in one's own words: 不调了, 不想调了, 先不弄了, 不用办了, 不需要撤回了. */
-const STOP = /(不想?再?|先不|不用|不需要|不要|别)(调|调转|调了|办|办理|弄|撤|撤回|查|转|改|做|搞|申请|继续|提交)?了|^(算了吧?|先这样吧?|以后再说吧?|改天再说吧?|不弄了|不搞了)$/;
+const STOP =
+  /(不想?再?|先不|不用|不需要|不要|别)(调|调转|调了|办|办理|弄|撤|撤回|查|转|改|做|搞|申请|继续|提交)?了|^(算了吧?|先这样吧?|以后再说吧?|改天再说吧?|不弄了|不搞了)$/;
 const STOP_EXCEPT = /不了解|不用了解|不办理的话|不查了解/;
 
 /**
@@ -49,7 +50,10 @@ const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4,
 
 /** "1", "第一个", "选2", "2." → 1-based number, else undefined. */
 export function parseChoiceNumber(text: string): number | undefined {
-  const t = text.normalize("NFKC").replace(/\s+/g, "").replace(/[。.、，,!！]$/, "");
+  const t = text
+    .normalize("NFKC")
+    .replace(/\s+/g, "")
+    .replace(/[。.、，,!！]$/, "");
   let m = t.match(/^(?:选|选择|回复)?(?:第)?(\d{1,2}|[一二两三四五六七八九十])(?:个|条|项|种)?$/);
   if (!m) m = t.match(/^第(\d{1,2}|[一二两三四五六七八九十])(?:个|条|项|种)?$/);
   if (!m) return undefined;

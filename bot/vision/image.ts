@@ -10,12 +10,18 @@ export type ImageType = (typeof IMAGE_TYPES)[number];
 
 /** Why an image is refused, with the HTTP status a channel answers. */
 export class ImageRejected extends Error {
-  constructor(public statusCode: 400 | 413 | 415 | 422, message: string) { super(message); }
+  constructor(
+    public statusCode: 400 | 413 | 415 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The image type from its first bytes, or null. */
 export function sniffImageType(b: Uint8Array): ImageType | null {
-  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return "image/png";
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a)
+    return "image/png";
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
   if (b.length >= 12 && ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "WEBP") return "image/webp";
   return null;
@@ -67,7 +73,11 @@ export function decodeDataUri(uri: string): Uint8Array {
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) throw new ImageRejected(400, "the data: URI is not valid base64");
     bytes = Buffer.from(clean, "base64");
   } else {
-    try { bytes = Buffer.from(decodeURIComponent(payload), "latin1"); } catch { throw new ImageRejected(400, "the data: URI is not valid"); }
+    try {
+      bytes = Buffer.from(decodeURIComponent(payload), "latin1");
+    } catch {
+      throw new ImageRejected(400, "the data: URI is not valid");
+    }
   }
   checkImageBytes(bytes);
   return bytes;

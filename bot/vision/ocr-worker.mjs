@@ -10,8 +10,13 @@ sharp.cache(false);
 sharp.concurrency(1);
 
 const threads = Number(workerData?.threads) || 1;
-const ready = Ocr.create({ onnxOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", enableCpuMemArena: false, enableMemPattern: false } });
-ready.then(() => parentPort?.postMessage({ type: "ready" }), (err) => parentPort?.postMessage({ type: "failed", error: String(err?.message ?? err) }));
+const ready = Ocr.create({
+  onnxOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", enableCpuMemArena: false, enableMemPattern: false },
+});
+ready.then(
+  () => parentPort?.postMessage({ type: "ready" }),
+  (err) => parentPort?.postMessage({ type: "failed", error: String(err?.message ?? err) }),
+);
 
 parentPort?.on("message", async (msg) => {
   const { id, bytes } = msg;

@@ -41,7 +41,14 @@ function within(line: string, message: Set<string>): number {
   return hit / g.size;
 }
 
-interface Placed { text: string; top: number; bottom: number; left: number; cy: number; known: boolean }
+interface Placed {
+  text: string;
+  top: number;
+  bottom: number;
+  left: number;
+  cy: number;
+  known: boolean;
+}
 
 function place(l: OcrLine, i: number): Placed {
   const text = clean(l.text);
@@ -81,7 +88,10 @@ export function questionFromLines(lines: OcrLine[], matcher: Matcher): ImageQues
   if (!texts.length) return null;
   let best: { i: number; id: string; cover: number } | undefined;
   texts.forEach((t, i) => {
-    const top = matcher.score(t).candidates.filter((c) => c.message >= MIN_MESSAGE_COVER).sort((a, b) => b.message - a.message)[0];
+    const top = matcher
+      .score(t)
+      .candidates.filter((c) => c.message >= MIN_MESSAGE_COVER)
+      .sort((a, b) => b.message - a.message)[0];
     if (top && (!best || top.message > best.cover)) best = { i, id: top.id, cover: top.message };
   });
   if (best) {
@@ -104,7 +114,10 @@ export function questionFromLines(lines: OcrLine[], matcher: Matcher): ImageQues
       const head = m.split(/[，,！!。]/)[0];
       const at = head.length >= 4 ? text.indexOf(head) : -1;
       const before = at > 0 ? text.slice(0, at).trim() : "";
-      if (before && within(before, grams) >= 0.6) { text = text.slice(at) + before; break; }
+      if (before && within(before, grams) >= 0.6) {
+        text = text.slice(at) + before;
+        break;
+      }
     }
     return { text: maskPersonal(limit(text)), isMessage: true, messageOf: best.id };
   }

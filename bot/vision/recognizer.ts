@@ -19,8 +19,16 @@ export interface ImageReader {
   read(bytes: Uint8Array): Promise<OcrLine[]>;
 }
 
-export class RecognizerBusy extends Error { constructor() { super("too many images are being read, please try again shortly"); } }
-export class RecognizerTimeout extends Error { constructor(ms: number) { super(`reading the image took longer than ${ms} ms`); } }
+export class RecognizerBusy extends Error {
+  constructor() {
+    super("too many images are being read, please try again shortly");
+  }
+}
+export class RecognizerTimeout extends Error {
+  constructor(ms: number) {
+    super(`reading the image took longer than ${ms} ms`);
+  }
+}
 export class RecognizerFailed extends Error {}
 
 export interface RecognizerOptions {
@@ -40,12 +48,14 @@ export interface RecognizerOptions {
   recycleAfter?: number;
 }
 
-interface Job { id: number; bytes: Uint8Array; resolve: (l: OcrLine[]) => void; reject: (e: Error) => void }
+interface Job {
+  id: number;
+  bytes: Uint8Array;
+  resolve: (l: OcrLine[]) => void;
+  reject: (e: Error) => void;
+}
 type WorkerMessage =
-  | { type: "ready" }
-  | { type: "failed"; error: string }
-  | { type: "done"; id: number; lines: OcrLine[] }
-  | { type: "error"; id: number; error: string };
+  { type: "ready" } | { type: "failed"; error: string } | { type: "done"; id: number; lines: OcrLine[] } | { type: "error"; id: number; error: string };
 
 const WORKER_URL = new URL("./ocr-worker.mjs", import.meta.url);
 
@@ -79,9 +89,13 @@ export class Recognizer implements ImageReader {
   }
 
   /** Whether the models are loaded (or loading). */
-  get started(): boolean { return this.worker !== undefined; }
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
   /** Images waiting or being read. */
-  get pending(): number { return this.queue.length + (this.current ? 1 : 0); }
+  get pending(): number {
+    return this.queue.length + (this.current ? 1 : 0);
+  }
 
   /** Starts the worker and loads the models (once); later calls share the same load. */
   warm(): Promise<void> {
@@ -97,12 +111,28 @@ export class Recognizer implements ImageReader {
       const timer = setTimeout(() => reject(new RecognizerFailed("the text recogniser did not load in time")), this.loadTimeoutMs);
       timer.unref();
       worker.on("message", (m: WorkerMessage) => {
-        if (m.type === "ready") { clearTimeout(timer); resolve(); return; }
-        if (m.type === "failed") { clearTimeout(timer); reject(new RecognizerFailed(`the text recogniser could not load: ${m.error}`)); return; }
+        if (m.type === "ready") {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        if (m.type === "failed") {
+          clearTimeout(timer);
+          reject(new RecognizerFailed(`the text recogniser could not load: ${m.error}`));
+          return;
+        }
         this.settle(m);
       });
-      worker.on("error", (err) => { clearTimeout(timer); reject(new RecognizerFailed(err.message)); if (this.worker === worker) this.reset(new RecognizerFailed("the text recogniser stopped")); });
-      worker.on("exit", () => { clearTimeout(timer); reject(new RecognizerFailed("the text recogniser stopped")); if (this.worker === worker) this.reset(new RecognizerFailed("the text recogniser stopped")); });
+      worker.on("error", (err) => {
+        clearTimeout(timer);
+        reject(new RecognizerFailed(err.message));
+        if (this.worker === worker) this.reset(new RecognizerFailed("the text recogniser stopped"));
+      });
+      worker.on("exit", () => {
+        clearTimeout(timer);
+        reject(new RecognizerFailed("the text recogniser stopped"));
+        if (this.worker === worker) this.reset(new RecognizerFailed("the text recogniser stopped"));
+      });
     });
     this.ready.catch(() => {
       if (this.worker !== worker) return;
@@ -116,7 +146,10 @@ export class Recognizer implements ImageReader {
   read(bytes: Uint8Array): Promise<OcrLine[]> {
     if (this.closed) return Promise.reject(new RecognizerFailed("the recogniser is closed"));
     // The one being read (or first in line while the models load) plus queueLimit waiting.
-    if (this.queue.length + (this.current ? 1 : 0) >= this.queueLimit + 1) { this.stats.busy++; return Promise.reject(new RecognizerBusy()); }
+    if (this.queue.length + (this.current ? 1 : 0) >= this.queueLimit + 1) {
+      this.stats.busy++;
+      return Promise.reject(new RecognizerBusy());
+    }
     return new Promise<OcrLine[]>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, bytes, resolve, reject });
       void this.pump();
@@ -124,9 +157,15 @@ export class Recognizer implements ImageReader {
   }
 
   private async pump(): Promise<void> {
-    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
     if (this.current) return;
-    if (!this.queue.length) { this.whenIdle(); return; }
+    if (!this.queue.length) {
+      this.whenIdle();
+      return;
+    }
     const job = this.queue[0];
     try {
       await this.warm();
@@ -162,8 +201,13 @@ export class Recognizer implements ImageReader {
     clearTimeout(cur.timer);
     this.current = undefined;
     this.readByWorker++;
-    if (m.type === "done") { this.stats.read++; cur.job.resolve(m.lines); }
-    else { this.stats.failed++; cur.job.reject(new RecognizerFailed(m.error)); }
+    if (m.type === "done") {
+      this.stats.read++;
+      cur.job.resolve(m.lines);
+    } else {
+      this.stats.failed++;
+      cur.job.reject(new RecognizerFailed(m.error));
+    }
     void this.pump();
   }
 
@@ -189,7 +233,10 @@ export class Recognizer implements ImageReader {
     this.worker = undefined;
     this.ready = undefined;
     this.current = undefined;
-    if (cur) { clearTimeout(cur.timer); cur.job.reject(err); }
+    if (cur) {
+      clearTimeout(cur.timer);
+      cur.job.reject(err);
+    }
     if (!this.closed && this.queue.length) void this.pump();
   }
 
@@ -202,7 +249,10 @@ export class Recognizer implements ImageReader {
     this.ready = undefined;
     const cur = this.current;
     this.current = undefined;
-    if (cur) { clearTimeout(cur.timer); cur.job.reject(new RecognizerFailed("the recogniser is closed")); }
+    if (cur) {
+      clearTimeout(cur.timer);
+      cur.job.reject(new RecognizerFailed("the recogniser is closed"));
+    }
     for (const j of this.queue.splice(0)) j.reject(new RecognizerFailed("the recogniser is closed"));
     if (w) await w.terminate();
   }

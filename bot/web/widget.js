@@ -11,11 +11,13 @@
   if (window.__sdHelpdeskWidget) return; // loaded twice
   window.__sdHelpdeskWidget = true;
 
-  var script = document.currentScript || (function () {
-    var all = document.querySelectorAll("script[src]");
-    for (var i = all.length - 1; i >= 0; i--) if (/widget\.js(\?|#|$)/.test(all[i].src)) return all[i];
-    return null;
-  })();
+  var script =
+    document.currentScript ||
+    (function () {
+      var all = document.querySelectorAll("script[src]");
+      for (var i = all.length - 1; i >= 0; i--) if (/widget\.js(\?|#|$)/.test(all[i].src)) return all[i];
+      return null;
+    })();
   var base = new URL(".", script && script.src ? script.src : location.href);
   var API = new URL("api/chat", base).href;
   var FEEDBACK_API = new URL("api/feedback", base).href;
@@ -24,8 +26,21 @@
   var KEY_OPEN = "sd-helpdesk:open";
 
   var store = {
-    get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
-    set: function (k, v) { try { if (v === null) window.localStorage.removeItem(k); else window.localStorage.setItem(k, v); } catch (e) { /* private mode */ } },
+    get: function (k) {
+      try {
+        return window.localStorage.getItem(k);
+      } catch (e) {
+        return null;
+      }
+    },
+    set: function (k, v) {
+      try {
+        if (v === null) window.localStorage.removeItem(k);
+        else window.localStorage.setItem(k, v);
+      } catch (e) {
+        /* private mode */
+      }
+    },
   };
 
   var state = {
@@ -40,10 +55,12 @@
 
   function el(tag, attrs, text) {
     var n = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) {
-      if (k === "className") n.className = attrs[k];
-      else n.setAttribute(k, attrs[k]);
-    }
+    if (attrs)
+      for (var k in attrs)
+        if (Object.prototype.hasOwnProperty.call(attrs, k)) {
+          if (k === "className") n.className = attrs[k];
+          else n.setAttribute(k, attrs[k]);
+        }
     if (text != null) n.textContent = String(text);
     return n;
   }
@@ -53,7 +70,7 @@
   var root = host.attachShadow({ mode: "open" });
   var style = el("style");
   style.textContent = [
-    ":host{all:initial;position:fixed;z-index:2147483000;right:20px;bottom:20px;font-family:\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",\"Heiti SC\",sans-serif;font-size:15px;line-height:1.6;color:#1f2328}",
+    ':host{all:initial;position:fixed;z-index:2147483000;right:20px;bottom:20px;font-family:"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Heiti SC",sans-serif;font-size:15px;line-height:1.6;color:#1f2328}',
     "*{box-sizing:border-box;font-family:inherit}",
     ".sr{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}",
     "button{font:inherit;cursor:pointer}",
@@ -112,11 +129,20 @@
   ].join("\n");
   root.appendChild(style);
 
-  var launcher = el("button", { type: "button", className: "launcher", "aria-expanded": "false", "aria-controls": "sd-panel", "aria-describedby": "sd-unread" });
+  var launcher = el("button", {
+    type: "button",
+    className: "launcher",
+    "aria-expanded": "false",
+    "aria-controls": "sd-panel",
+    "aria-describedby": "sd-unread",
+  });
   // An SVG bubble: emoji fonts are often missing on office PCs and show as a box.
   var svgNs = "http://www.w3.org/2000/svg";
   var icon = document.createElementNS(svgNs, "svg");
-  icon.setAttribute("viewBox", "0 0 24 24"); icon.setAttribute("width", "18"); icon.setAttribute("height", "18"); icon.setAttribute("aria-hidden", "true");
+  icon.setAttribute("viewBox", "0 0 24 24");
+  icon.setAttribute("width", "18");
+  icon.setAttribute("height", "18");
+  icon.setAttribute("aria-hidden", "true");
   var bubble = document.createElementNS(svgNs, "path");
   bubble.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
   bubble.setAttribute("fill", "currentColor");
@@ -144,7 +170,14 @@
   var typing = el("div", { className: "typing", role: "status", "aria-live": "polite" });
 
   var form = el("form", { novalidate: "" });
-  var input = el("textarea", { rows: "1", "aria-label": W.input, placeholder: W.placeholder, maxlength: String(MAX), autocomplete: "off", enterkeyhint: "send" });
+  var input = el("textarea", {
+    rows: "1",
+    "aria-label": W.input,
+    placeholder: W.placeholder,
+    maxlength: String(MAX),
+    autocomplete: "off",
+    enterkeyhint: "send",
+  });
   var sendBtn = el("button", { type: "submit", className: "send" }, W.send);
   // Pictures: a screenshot of the platform's message, by the attach button or pasted.
   var attachBtn = el("button", { type: "button", className: "attach", "aria-label": W.image, title: W.image });
@@ -177,7 +210,12 @@
       var raw = m[0].replace(/[.,:!?！？：]+$/, "");
       if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
       var ok = false;
-      try { var u = new URL(raw); ok = u.protocol === "http:" || u.protocol === "https:"; } catch (e) { ok = false; }
+      try {
+        var u = new URL(raw);
+        ok = u.protocol === "http:" || u.protocol === "https:";
+      } catch (e) {
+        ok = false;
+      }
       if (ok) {
         var a = el("a", { href: raw, target: "_blank", rel: "noopener noreferrer nofollow" }, raw);
         parent.appendChild(a);
@@ -197,7 +235,11 @@
       var m = /^\s*(\d{1,2})[.、．)]\s*(.*)$/.exec(line);
       if (m) {
         var n = Number(m[1]);
-        if (!ol) { ol = el("ol"); if (n !== 1) ol.setAttribute("start", String(n)); parent.appendChild(ol); }
+        if (!ol) {
+          ol = el("ol");
+          if (n !== 1) ol.setAttribute("start", String(n));
+          parent.appendChild(ol);
+        }
         var li = el("li");
         li.value = n;
         appendLinkified(li, m[2]);
@@ -220,16 +262,21 @@
   /** An inline SVG icon (emoji fonts are often missing); decorative, hidden from screen readers. */
   function svgIcon(d, size) {
     var svg = document.createElementNS(svgNs, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("width", String(size)); svg.setAttribute("height", String(size));
-    svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", String(size));
+    svg.setAttribute("height", String(size));
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
     var path = document.createElementNS(svgNs, "path");
     path.setAttribute("d", d);
     path.setAttribute("fill", "currentColor");
     svg.appendChild(path);
     return svg;
   }
-  var THUMB_UP = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
-  var THUMB_DOWN = "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z";
+  var THUMB_UP =
+    "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
+  var THUMB_DOWN =
+    "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z";
 
   /* ---------- 👍 / 👎 under the latest answer ----------
    * The server rates a conversation's latest answer, so only the latest answer has the buttons:
@@ -248,15 +295,27 @@
       if (refocus) thanks.focus();
       if (!state.id) return;
       try {
-        fetch(FEEDBACK_API, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ conversationId: state.id, helpful: helpful }) })
-          .catch(function () { /* silent */ });
-      } catch (e) { /* silent */ }
+        fetch(FEEDBACK_API, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify({ conversationId: state.id, helpful: helpful }),
+        }).catch(function () {
+          /* silent */
+        });
+      } catch (e) {
+        /* silent */
+      }
     }
-    [[true, W.helpful, THUMB_UP], [false, W.notHelpful, THUMB_DOWN]].forEach(function (x) {
+    [
+      [true, W.helpful, THUMB_UP],
+      [false, W.notHelpful, THUMB_DOWN],
+    ].forEach(function (x) {
       var b = el("button", { type: "button", "aria-label": x[1] });
       b.appendChild(svgIcon(x[2], 14));
       b.appendChild(el("span", null, x[1]));
-      b.addEventListener("click", function () { pick(x[0]); });
+      b.addEventListener("click", function () {
+        pick(x[0]);
+      });
       group.appendChild(b);
     });
     item.appendChild(group);
@@ -297,7 +356,9 @@
       var group = el("div", { className: "choices", role: "group", "aria-label": W.choices });
       choices.forEach(function (c) {
         var b = el("button", { type: "button", className: "choice" }, c);
-        b.addEventListener("click", function () { if (!b.disabled) send({ choice: c }, c); });
+        b.addEventListener("click", function () {
+          if (!b.disabled) send({ choice: c }, c);
+        });
         group.appendChild(b);
       });
       item.appendChild(group);
@@ -313,11 +374,15 @@
     if (!on) return;
     typing.appendChild(document.createTextNode(W.typing));
     var dots = el("span", { className: "dots", "aria-hidden": "true" });
-    dots.appendChild(el("i")); dots.appendChild(el("i")); dots.appendChild(el("i"));
+    dots.appendChild(el("i"));
+    dots.appendChild(el("i"));
+    dots.appendChild(el("i"));
     typing.appendChild(dots);
   }
 
-  function clearLog() { while (list.firstChild) list.removeChild(list.firstChild); }
+  function clearLog() {
+    while (list.firstChild) list.removeChild(list.firstChild);
+  }
 
   /* ---------- page context ---------- */
   function context() {
@@ -342,22 +407,39 @@
   }
 
   function json(res) {
-    return res.text().then(function (t) { var body = null; try { body = t ? JSON.parse(t) : null; } catch (e) { body = null; } return { status: res.status, body: body }; });
+    return res.text().then(function (t) {
+      var body = null;
+      try {
+        body = t ? JSON.parse(t) : null;
+      } catch (e) {
+        body = null;
+      }
+      return { status: res.status, body: body };
+    });
   }
 
-  function welcome() { addMessage("bot", W.welcome); }
+  function welcome() {
+    addMessage("bot", W.welcome);
+  }
 
   function loadHistory() {
     if (state.loaded) return Promise.resolve();
     state.loaded = true;
-    if (!state.id) { welcome(); return Promise.resolve(); }
+    if (!state.id) {
+      welcome();
+      return Promise.resolve();
+    }
     return fetch(API + "/" + encodeURIComponent(state.id) + "/history", { headers: { accept: "application/json" } })
       .then(json)
       .then(function (r) {
         var h = r.body;
         if (r.status !== 200 || !h || !h.conversationId || !h.messages || !h.messages.length) {
           // Unknown or expired: a fresh conversation, silently.
-          state.id = null; store.set(KEY_ID, null); clearLog(); welcome(); return;
+          state.id = null;
+          store.set(KEY_ID, null);
+          clearLog();
+          welcome();
+          return;
         }
         clearLog();
         welcome();
@@ -369,21 +451,39 @@
         state.lastEventId = h.lastEventId || 0;
         connect();
       })
-      .catch(function () { state.loaded = false; if (!list.firstChild) welcome(); });
+      .catch(function () {
+        state.loaded = false;
+        if (!list.firstChild) welcome();
+      });
   }
 
   function connect() {
-    if (state.source) { state.source.close(); state.source = null; }
+    if (state.source) {
+      state.source.close();
+      state.source = null;
+    }
     if (!state.id || typeof EventSource === "undefined") return;
     var src = new EventSource(API + "/" + encodeURIComponent(state.id) + "/events?after=" + state.lastEventId);
     state.source = src;
     src.addEventListener("message", function (ev) {
-      var m; try { m = JSON.parse(ev.data); } catch (e) { return; }
+      var m;
+      try {
+        m = JSON.parse(ev.data);
+      } catch (e) {
+        return;
+      }
       if (!m || typeof m.text !== "string") return;
-      if (m.eventId) { if (state.seen[m.eventId]) return; state.seen[m.eventId] = true; state.lastEventId = Math.max(state.lastEventId, m.eventId); }
+      if (m.eventId) {
+        if (state.seen[m.eventId]) return;
+        state.seen[m.eventId] = true;
+        state.lastEventId = Math.max(state.lastEventId, m.eventId);
+      }
       disableOldChoices();
       addMessage(m.role === "agent" ? "agent" : "bot", m.text, m.choices);
-      if (!state.open) { launcher.classList.add("unread"); unread.textContent = W.unread; }
+      if (!state.open) {
+        launcher.classList.add("unread");
+        unread.textContent = W.unread;
+      }
     });
     src.addEventListener("error", function () {
       // 404 (expired) closes the stream for good; the browser retries other failures itself.
@@ -395,7 +495,10 @@
     if (state.busy) return;
     var text = (shown || "").trim();
     if (!text) return;
-    if ([...text].length > MAX) { addMessage("note", W.tooLong.replace("{n}", String(MAX))); return; }
+    if ([...text].length > MAX) {
+      addMessage("note", W.tooLong.replace("{n}", String(MAX)));
+      return;
+    }
     state.busy = true;
     sendBtn.disabled = true;
     disableOldChoices();
@@ -403,7 +506,8 @@
     addMessage("user", text);
     setTyping(true);
     var body = { conversationId: state.id || undefined, context: context() };
-    if (payload.choice) body.choice = payload.choice; else body.text = payload.text;
+    if (payload.choice) body.choice = payload.choice;
+    else body.text = payload.text;
     fetch(API, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body) })
       .then(json)
       .then(function (r) {
@@ -411,12 +515,16 @@
           setId(r.body.conversationId);
           if (typeof r.body.lastEventId === "number" && !state.source) state.lastEventId = r.body.lastEventId;
           var rateAt = rateIndex(r.body);
-          (r.body.replies || []).forEach(function (rep, i) { addMessage("bot", rep.text, rep.choices, i === rateAt); });
+          (r.body.replies || []).forEach(function (rep, i) {
+            addMessage("bot", rep.text, rep.choices, i === rateAt);
+          });
         } else if (r.status === 429) addMessage("note", W.tooFast);
         else if (r.status === 400 && r.body && r.body.max) addMessage("note", W.tooLong.replace("{n}", String(r.body.max)));
         else addMessage("note", W.busy);
       })
-      .catch(function () { addMessage("note", W.offline); })
+      .catch(function () {
+        addMessage("note", W.offline);
+      })
       .then(function () {
         state.busy = false;
         sendBtn.disabled = false;
@@ -427,8 +535,14 @@
   var IMAGE_TYPES = { "image/png": 1, "image/jpeg": 1, "image/webp": 1 };
   function sendImage(file) {
     if (state.busy || !file) return;
-    if (file.type && !IMAGE_TYPES[file.type]) { addMessage("note", W.imageType); return; }
-    if (file.size > (Number(W.imageMaxBytes) || 5242880)) { addMessage("note", W.imageTooBig); return; }
+    if (file.type && !IMAGE_TYPES[file.type]) {
+      addMessage("note", W.imageType);
+      return;
+    }
+    if (file.size > (Number(W.imageMaxBytes) || 5242880)) {
+      addMessage("note", W.imageTooBig);
+      return;
+    }
     state.busy = true;
     sendBtn.disabled = true;
     attachBtn.disabled = true;
@@ -437,21 +551,29 @@
     addMessage("user", W.imageSent);
     setTyping(true);
     var url = API + "/image" + (state.id ? "?conversationId=" + encodeURIComponent(state.id) : "");
-    fetch(url, { method: "POST", headers: { "content-type": IMAGE_TYPES[file.type] ? file.type : "application/octet-stream", accept: "application/json" }, body: file })
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": IMAGE_TYPES[file.type] ? file.type : "application/octet-stream", accept: "application/json" },
+      body: file,
+    })
       .then(json)
       .then(function (r) {
         if (r.status === 200 && r.body && r.body.conversationId) {
           setId(r.body.conversationId);
           if (typeof r.body.lastEventId === "number" && !state.source) state.lastEventId = r.body.lastEventId;
           var rateAt = rateIndex(r.body);
-          (r.body.replies || []).forEach(function (rep, i) { addMessage("bot", rep.text, rep.choices, i === rateAt); });
+          (r.body.replies || []).forEach(function (rep, i) {
+            addMessage("bot", rep.text, rep.choices, i === rateAt);
+          });
         } else if (r.status === 429) addMessage("note", W.tooFast);
         else if (r.status === 413) addMessage("note", W.imageTooBig);
         else if (r.status === 415) addMessage("note", W.imageType);
         else if (r.status >= 400 && r.status < 500) addMessage("note", W.imageBad);
         else addMessage("note", W.busy);
       })
-      .catch(function () { addMessage("note", W.offline); })
+      .catch(function () {
+        addMessage("note", W.offline);
+      })
       .then(function () {
         state.busy = false;
         sendBtn.disabled = false;
@@ -459,7 +581,9 @@
         setTyping(false);
       });
   }
-  attachBtn.addEventListener("click", function () { if (!state.busy) fileInput.click(); });
+  attachBtn.addEventListener("click", function () {
+    if (!state.busy) fileInput.click();
+  });
   fileInput.addEventListener("change", function () {
     var f = fileInput.files && fileInput.files[0];
     fileInput.value = "";
@@ -470,7 +594,11 @@
     for (var i = 0; i < items.length; i++) {
       if (items[i].kind === "file" && /^image\//.test(items[i].type)) {
         var f = items[i].getAsFile();
-        if (f) { e.preventDefault(); sendImage(f); return; }
+        if (f) {
+          e.preventDefault();
+          sendImage(f);
+          return;
+        }
       }
     }
   });
@@ -485,7 +613,10 @@
     launcher.classList.remove("unread");
     unread.textContent = "";
     loadHistory();
-    if (focus !== false) setTimeout(function () { input.focus(); }, 0);
+    if (focus !== false)
+      setTimeout(function () {
+        input.focus();
+      }, 0);
   }
   function close() {
     state.open = false;
@@ -496,9 +627,16 @@
     launcher.focus();
   }
 
-  launcher.addEventListener("click", function () { open(true); });
+  launcher.addEventListener("click", function () {
+    open(true);
+  });
   closeBtn.addEventListener("click", close);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { e.preventDefault(); close(); } });
+  panel.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      close();
+    }
+  });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var t = input.value;
@@ -508,16 +646,26 @@
     send({ text: t }, t);
   });
   input.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); if (form.requestSubmit) form.requestSubmit(); else sendBtn.click(); }
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      if (form.requestSubmit) form.requestSubmit();
+      else sendBtn.click();
+    }
   });
-  function autosize() { input.style.height = "auto"; input.style.height = Math.min(input.scrollHeight + 2, 120) + "px"; }
+  function autosize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 2, 120) + "px";
+  }
   input.addEventListener("input", autosize);
-  humanBtn.addEventListener("click", function () { send({ text: W.humanText }, W.humanText); });
+  humanBtn.addEventListener("click", function () {
+    send({ text: W.humanText }, W.humanText);
+  });
 
   function mount() {
     document.body.appendChild(host);
     if (store.get(KEY_OPEN) === "1") open(false);
     else if (state.id) loadHistory(); // pushed messages reach a closed widget too
   }
-  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
 })();

@@ -44,7 +44,10 @@ export const WIDGET_WORDING = {
 export function widgetWordingJson(maxChars: number): string {
   const w = { ...WIDGET_WORDING, tooLong: WIDGET_WORDING.tooLong(0).replace("0", "{n}"), maxChars };
   // Safe inside a script: no "</script", no U+2028/2029 surprises.
-  return JSON.stringify(w).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(w)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 export const WECHAT_WORDING = {
@@ -62,4 +65,3 @@ export const BOTFRAMEWORK_WORDING = {
   failed: "抱歉，系统出了点问题，请稍后再试。",
   mediaOnly: "抱歉，我暂时看不了图片和文件。请直接用文字输入您的问题，或把页面上的提示原文打字发给我。",
 };
-

@@ -7,8 +7,16 @@ import { isLoopbackUrl } from "../../adapters/channels/common.ts";
 describe("Bot Framework endpoint (no app id: open for local testing)", () => {
   let s: TestServer;
   let rec: Recorder;
-  beforeEach(once(async () => { s = await startServer(); rec = await startRecorder(); }));
-  afterAll(async () => { await rec?.close(); await s?.stop(); });
+  beforeEach(
+    once(async () => {
+      s = await startServer();
+      rec = await startRecorder();
+    }),
+  );
+  afterAll(async () => {
+    await rec?.close();
+    await s?.stop();
+  });
 
   it("replies to the Activity's serviceUrl, choices as suggested actions", async () => {
     const before = rec.activities.length;
@@ -32,7 +40,10 @@ describe("Bot Framework endpoint (no app id: open for local testing)", () => {
 
   it("returns the replies in the response body with deliveryMode expectReplies", async () => {
     const before = rec.activities.length;
-    const r = await postJson(`${s.base}/api/messages`, activity(rec.url, ANSWER_TOPICS.register.q, { deliveryMode: "expectReplies", conversation: { id: "conv-b" } }));
+    const r = await postJson(
+      `${s.base}/api/messages`,
+      activity(rec.url, ANSWER_TOPICS.register.q, { deliveryMode: "expectReplies", conversation: { id: "conv-b" } }),
+    );
     expect(r.status).toBe(200);
     expect(r.body.activities[0].text).toContain("浏览器");
     expect(rec.activities.length).toBe(before);
@@ -50,7 +61,10 @@ describe("Bot Framework endpoint (no app id: open for local testing)", () => {
   });
 
   it("masks personal numbers in group conversations", async () => {
-    const r = await postJson(`${s.base}/api/messages`, activity(rec.url, "转人工", { conversation: { id: "conv-g", isGroup: true }, deliveryMode: "expectReplies" }));
+    const r = await postJson(
+      `${s.base}/api/messages`,
+      activity(rec.url, "转人工", { conversation: { id: "conv-g", isGroup: true }, deliveryMode: "expectReplies" }),
+    );
     expect(r.status).toBe(200);
     const before = rec.activities.length;
     await s.hub.deliver("botframework:conv-g:user-1", [{ text: "身份证号 370402199001011234 已核对" }]);
@@ -59,7 +73,14 @@ describe("Bot Framework endpoint (no app id: open for local testing)", () => {
   });
 
   it("refuses service URLs other than loopback with 403 (it cannot be used to send requests elsewhere)", async () => {
-    for (const url of ["https://smba.trafficmanager.net/amer/", "http://10.0.0.5/", "http://169.254.169.254/", "http://127.0.0.1.evil.example/", "file:///etc/passwd", "http://user:pw@127.0.0.1/"]) {
+    for (const url of [
+      "https://smba.trafficmanager.net/amer/",
+      "http://10.0.0.5/",
+      "http://169.254.169.254/",
+      "http://127.0.0.1.evil.example/",
+      "file:///etc/passwd",
+      "http://user:pw@127.0.0.1/",
+    ]) {
       const r = await postJson(`${s.base}/api/messages`, activity(url, "你好"));
       expect(r.status, url).toBe(403);
       expect(typeof r.body.error).toBe("string");
@@ -96,6 +117,8 @@ describe("Bot Framework endpoint with an app id", () => {
       const r = await postJson(`${s.base}/api/messages`, activity("https://smba.trafficmanager.net/amer/", "你好"));
       expect(r.status).toBe(401);
       expect(typeof r.body.error).toBe("string");
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 });

@@ -39,7 +39,10 @@ async function ask(text: string, p: Page = page): Promise<any> {
   const body = await res.json();
   // The rendered reply is in the log.
   const first = String(body.replies[0].text).split("\n")[0];
-  await items(p).filter({ hasText: first.slice(0, 12) }).last().waitFor();
+  await items(p)
+    .filter({ hasText: first.slice(0, 12) })
+    .last()
+    .waitFor();
   return body;
 }
 
@@ -47,7 +50,11 @@ async function ask(text: string, p: Page = page): Promise<any> {
 async function axeViolations(p: Page = page): Promise<{ id: string; impact: string; targets: string[] }[]> {
   await p.addScriptTag({ path: AXE });
   const result = await p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ["violations"] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
@@ -64,12 +71,17 @@ function start(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "zh-CN", bypassCSP: true });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await page.goto(`${s.base}/`);
   })();
   return started;
 }
-beforeEach(async () => { await start(); });
+beforeEach(async () => {
+  await start();
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -194,7 +206,9 @@ describe("web widget in Chromium", () => {
       const send = await p.locator("#sd-helpdesk-widget").getByRole("button", { name: "发送", exact: true }).boundingBox();
       expect(send!.y + send!.height).toBeLessThanOrEqual(667);
       await expect(p.locator("#sd-helpdesk-widget").getByRole("button", { name: "转人工", exact: true }).isVisible()).resolves.toBe(true);
-    } finally { await phone.close(); }
+    } finally {
+      await phone.close();
+    }
   });
 
   it("rates an answer 没帮助: a thank-you and a hint, and the rating reaches the console's learning loop", async () => {

@@ -8,13 +8,22 @@ import type { AddressInfo } from "node:net";
 import { buildServer, type BuiltServer, type ServerOptions } from "../../bot/server.ts";
 import type { PlatformAdapter } from "../../adapters/platform/types.ts";
 
-export interface TestServer extends BuiltServer { base: string; dir: string; platform?: PlatformAdapter & { close?: () => Promise<void> }; stop(): Promise<void> }
+export interface TestServer extends BuiltServer {
+  base: string;
+  dir: string;
+  platform?: PlatformAdapter & { close?: () => Promise<void> };
+  stop(): Promise<void>;
+}
 
 /** The sandbox platform in `dir`, or none when the platform adapter is not there yet. */
 export async function testPlatform(dir: string): Promise<(PlatformAdapter & { close?: () => Promise<void> }) | undefined> {
   try {
-    const mod = (await import("../../adapters/platform/index.ts")) as { createPlatform?: (env: NodeJS.ProcessEnv) => Promise<PlatformAdapter & { close?: () => Promise<void> }> };
-    return mod.createPlatform ? await mod.createPlatform({ HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_SANDBOX_FIXED_CODE: "1" } as NodeJS.ProcessEnv) : undefined;
+    const mod = (await import("../../adapters/platform/index.ts")) as {
+      createPlatform?: (env: NodeJS.ProcessEnv) => Promise<PlatformAdapter & { close?: () => Promise<void> }>;
+    };
+    return mod.createPlatform
+      ? await mod.createPlatform({ HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_SANDBOX_FIXED_CODE: "1" } as NodeJS.ProcessEnv)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -40,10 +49,18 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Te
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: any = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
@@ -51,7 +68,11 @@ export async function getJson(url: string, headers: Record<string, string> = {})
   const res = await fetch(url, { headers });
   const text = await res.text();
   let parsed: any = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
@@ -67,7 +88,11 @@ export async function waitFor<T>(check: () => T | undefined | null | false | Pro
 }
 
 /** A Bot Framework channel stand-in: records every Activity the bot sends to its service URL. */
-export interface Recorder { url: string; activities: { path: string; body: any }[]; close(): Promise<void> }
+export interface Recorder {
+  url: string;
+  activities: { path: string; body: any }[];
+  close(): Promise<void>;
+}
 
 export async function startRecorder(): Promise<Recorder> {
   const activities: { path: string; body: any }[] = [];
@@ -77,7 +102,11 @@ export async function startRecorder(): Promise<Recorder> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       let body: any = null;
-      try { body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null"); } catch { body = null; }
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+      } catch {
+        body = null;
+      }
       activities.push({ path: req.url ?? "", body });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ id: `sent-${++n}` }));
@@ -88,7 +117,11 @@ export async function startRecorder(): Promise<Recorder> {
   return {
     url: `http://127.0.0.1:${port}/`,
     activities,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

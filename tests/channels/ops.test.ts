@@ -4,7 +4,9 @@ import { startServer, postJson, type TestServer } from "./helpers.ts";
 
 describe("liveness, readiness and metrics", () => {
   let s: TestServer;
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it("answers /livez and /readyz, and counts turns and requests in /metrics", async () => {
     s = await startServer();

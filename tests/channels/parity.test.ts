@@ -30,18 +30,29 @@ describe("the same answer through every channel", () => {
   const said: { to: string; room?: string; text: string }[] = [];
   const cli = createAssistant(); // in-memory sessions, as `helpdesk ask` runs it
 
-  beforeEach(once(async () => {
-    mocker = new mock.Mocker();
-    s = await startServer({ onTurn: (e) => turns.push(e), wechat: { puppet: new PuppetMock({ mocker }), sendBurst: 1000, sendIntervalMs: 1, roomBurst: 1000, roomIntervalMs: 1 } });
-    rec = await startRecorder();
-    s.wechat!.bot.on("message", (m) => { if (m.self()) said.push({ to: m.room()?.id ?? m.listener()?.id ?? "", room: m.room()?.id, text: m.text() }); });
-    const loggedIn = new Promise<void>((r) => s.wechat!.bot.once("login", () => r()));
-    self = mocker.createContact({ name: "客服助手" });
-    mocker.login(self);
-    await loggedIn;
-    room = mocker.createRoom({ topic: "继续教育交流群", memberIdList: [self.id] });
-  }));
-  afterAll(async () => { await rec?.close(); await s?.stop(); await cli.close(); });
+  beforeEach(
+    once(async () => {
+      mocker = new mock.Mocker();
+      s = await startServer({
+        onTurn: (e) => turns.push(e),
+        wechat: { puppet: new PuppetMock({ mocker }), sendBurst: 1000, sendIntervalMs: 1, roomBurst: 1000, roomIntervalMs: 1 },
+      });
+      rec = await startRecorder();
+      s.wechat!.bot.on("message", (m) => {
+        if (m.self()) said.push({ to: m.room()?.id ?? m.listener()?.id ?? "", room: m.room()?.id, text: m.text() });
+      });
+      const loggedIn = new Promise<void>((r) => s.wechat!.bot.once("login", () => r()));
+      self = mocker.createContact({ name: "客服助手" });
+      mocker.login(self);
+      await loggedIn;
+      room = mocker.createRoom({ topic: "继续教育交流群", memberIdList: [self.id] });
+    }),
+  );
+  afterAll(async () => {
+    await rec?.close();
+    await s?.stop();
+    await cli.close();
+  });
 
   const topicOf = async (channel: string, from: number) => (await waitFor(() => turns.slice(from).find((t) => t.channel === channel), `${channel} turn`)).topic;
 
@@ -119,7 +130,15 @@ describe("the same answer through every channel", () => {
     await postJson(`${s.base}/api/messages`, activity(rec.url, q, { conversation: { id: "choices-bf" }, from: { id: "bf-choices" } }));
     const bfAsk = await waitFor(() => rec.activities.slice(n).find((a) => a.path.includes("choices-bf") && a.body.suggestedActions), "Bot Framework choices");
     expect(bfAsk.body.suggestedActions.actions.map((a: { title: string }) => a.title)).toEqual(asked!.choices);
-    expect(lines(rec.activities.slice(n).filter((a) => a.path.includes("choices-bf")).map((a) => a.body.text ?? "").join("\n"))).toBe(0);
+    expect(
+      lines(
+        rec.activities
+          .slice(n)
+          .filter((a) => a.path.includes("choices-bf"))
+          .map((a) => a.body.text ?? "")
+          .join("\n"),
+      ),
+    ).toBe(0);
 
     // WeChat: numbered lines once, with WeChat's own hint.
     const person = mocker.createContact({ name: "选项用户" });

@@ -4,7 +4,9 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { startServer, postJson } from "./helpers.ts";
 import { sharedMatcher } from "../../bot/assistant.ts";
 
-beforeAll(() => { sharedMatcher(); }, 120_000);
+beforeAll(() => {
+  sharedMatcher();
+}, 120_000);
 
 const chat = (base: string, path: string, headers: Record<string, string> = {}) => postJson(`${base}${path}`, { text: "你好" }, headers);
 
@@ -16,7 +18,9 @@ describe("rate limit on the decoded route", () => {
       expect((await chat(s.base, "/api/chat")).status).toBe(200);
       expect((await chat(s.base, encoded)).status).toBe(429);
       expect((await chat(s.base, "/api/chat")).status).toBe(429);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
   it("an encoded path alone cannot exceed the limit", async () => {
     const s = await startServer({ rateLimit: 3 });
@@ -24,7 +28,9 @@ describe("rate limit on the decoded route", () => {
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await chat(s.base, "/%61pi/chat")).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 });
 
@@ -46,7 +52,9 @@ describe("rate limit behind a proxy", () => {
       expect(statuses).toEqual([200, 200, 429, 429, 429]);
       // Another real client behind the same proxy has its own bucket.
       expect((await chat(s.base, "/api/chat", viaProxy("198.51.100.99", "203.0.113.8", hops))).status).toBe(200);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 
   it("without a trusted proxy, X-Forwarded-For is ignored", async () => {
@@ -55,6 +63,8 @@ describe("rate limit behind a proxy", () => {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await chat(s.base, "/api/chat", { "x-forwarded-for": `198.51.100.${i + 1}` })).status);
       expect(statuses).toEqual([200, 200, 429, 429]);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 });

@@ -52,24 +52,22 @@ ${msg}
 
 /** The login page as a PNG screenshot. */
 export async function screenshot(message: string | null): Promise<Buffer> {
-  return sharp(Buffer.from(loginPageSvg(message))).png().toBuffer();
+  return sharp(Buffer.from(loginPageSvg(message)))
+    .png()
+    .toBuffer();
 }
 
 /** A phone photo of the screen: turned a few degrees, lower contrast, a little soft, JPEG. */
 export async function phonePhoto(message: string, degrees = 4): Promise<Buffer> {
   const png = await screenshot(message);
-  return sharp(png)
-    .rotate(degrees, { background: "#8a8f96" })
-    .linear(0.6, 50)
-    .modulate({ brightness: 0.95 })
-    .blur(0.6)
-    .jpeg({ quality: 70 })
-    .toBuffer();
+  return sharp(png).rotate(degrees, { background: "#8a8f96" }).linear(0.6, 50).modulate({ brightness: 0.95 }).blur(0.6).jpeg({ quality: 70 }).toBuffer();
 }
 
 /** A picture with no text at all. */
 export async function blankPicture(): Promise<Buffer> {
-  return sharp({ create: { width: 320, height: 200, channels: 3, background: "#dde6ee" } }).png().toBuffer();
+  return sharp({ create: { width: 320, height: 200, channels: 3, background: "#dde6ee" } })
+    .png()
+    .toBuffer();
 }
 
 export const dataUri = (bytes: Buffer, type = "image/png") => `data:${type};base64,${bytes.toString("base64")}`;

@@ -15,12 +15,25 @@ describe("npm start", () => {
     const dir = mkdtempSync(join(tmpdir(), "serve-"));
     const child = spawn(process.execPath, [join(ROOT, "bot", "bin.js"), "serve"], {
       cwd: dir, // relative defaults (./data, ./sandbox-data) land in the temp dir
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", HELPDESK_DATA_DIR: join(dir, "data"), HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_RATE_LIMIT: "0", WECHATY_PUPPET: "", MicrosoftAppId: "" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        HELPDESK_DATA_DIR: join(dir, "data"),
+        HELPDESK_SANDBOX_DIR: join(dir, "sandbox"),
+        HELPDESK_RATE_LIMIT: "0",
+        WECHATY_PUPPET: "",
+        MicrosoftAppId: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let err = "";
-    child.stderr.on("data", (d: Buffer) => { err += d.toString("utf8"); });
-    child.stdout.on("data", (d: Buffer) => { err += d.toString("utf8"); });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString("utf8");
+    });
+    child.stdout.on("data", (d: Buffer) => {
+      err += d.toString("utf8");
+    });
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     try {
       const port = await waitFor(() => err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 90_000);
@@ -35,7 +48,13 @@ describe("npm start", () => {
       expect(r.body.topic).toBe("password.forgot");
       const bad = await postJson(`${base}/api/chat`, "{oops");
       expect(bad.status).toBe(400);
-      const bf = await postJson(`${base}/api/messages`, { type: "message", serviceUrl: "https://example.com/", text: "hi", from: { id: "u" }, conversation: { id: "c" } });
+      const bf = await postJson(`${base}/api/messages`, {
+        type: "message",
+        serviceUrl: "https://example.com/",
+        text: "hi",
+        from: { id: "u" },
+        conversation: { id: "c" },
+      });
       expect(bf.status).toBe(403);
 
       child.kill("SIGTERM");
@@ -57,12 +76,25 @@ describe("a crash mid-flow", () => {
     const start = () => {
       const child = spawn(process.execPath, [join(ROOT, "bot", "bin.js"), "serve"], {
         cwd: dir,
-        env: { ...process.env, PORT: "0", HOST: "127.0.0.1", HELPDESK_DATA_DIR: join(dir, "data"), HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_RATE_LIMIT: "0", WECHATY_PUPPET: "", MicrosoftAppId: "" },
+        env: {
+          ...process.env,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          HELPDESK_DATA_DIR: join(dir, "data"),
+          HELPDESK_SANDBOX_DIR: join(dir, "sandbox"),
+          HELPDESK_RATE_LIMIT: "0",
+          WECHATY_PUPPET: "",
+          MicrosoftAppId: "",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let out = "";
-      child.stderr.on("data", (d: Buffer) => { out += d.toString("utf8"); });
-      child.stdout.on("data", (d: Buffer) => { out += d.toString("utf8"); });
+      child.stderr.on("data", (d: Buffer) => {
+        out += d.toString("utf8");
+      });
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString("utf8");
+      });
       const exited = new Promise((r) => child.on("exit", r));
       return { child, exited, port: () => waitFor(() => out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], "the server to listen", 90_000) };
     };
@@ -95,12 +127,25 @@ describe("npm start with a wrong configuration", () => {
     const dir = mkdtempSync(join(tmpdir(), "serve-config-"));
     const child = spawn(process.execPath, [join(ROOT, "bot", "bin.js"), "serve"], {
       cwd: dir,
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", HELPDESK_DATA_DIR: join(dir, "data"), HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), WECHATY_PUPPET: "", MicrosoftAppId: "", ...env },
+      env: {
+        ...process.env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        HELPDESK_DATA_DIR: join(dir, "data"),
+        HELPDESK_SANDBOX_DIR: join(dir, "sandbox"),
+        WECHATY_PUPPET: "",
+        MicrosoftAppId: "",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
-    child.stderr.on("data", (d: Buffer) => { out += d.toString("utf8"); });
-    child.stdout.on("data", (d: Buffer) => { out += d.toString("utf8"); });
+    child.stderr.on("data", (d: Buffer) => {
+      out += d.toString("utf8");
+    });
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString("utf8");
+    });
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     return { child, exited, out: () => out, dir };
   };

@@ -10,8 +10,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe("widget API", () => {
   let s: TestServer;
   const clock = new ManualClock();
-  beforeEach(once(async () => { s = await startServer({ clock }); }));
-  afterAll(async () => { await s?.stop(); });
+  beforeEach(
+    once(async () => {
+      s = await startServer({ clock });
+    }),
+  );
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it("serves the health check, the demo page and the widget script with charset=utf-8", async () => {
     const h = await getJson(`${s.base}/healthz`);
@@ -124,14 +130,20 @@ describe("widget API", () => {
 
 describe("bad requests get a 4xx with a JSON reason, never a 5xx", () => {
   let s: TestServer;
-  beforeEach(once(async () => { s = await startServer(); }));
-  afterAll(async () => { await s?.stop(); });
+  beforeEach(
+    once(async () => {
+      s = await startServer();
+    }),
+  );
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   const cases: [string, string, string, number][] = [
-    ["not JSON", "{\"text\": ", "application/json", 400],
+    ["not JSON", '{"text": ', "application/json", 400],
     ["an empty JSON body", "", "application/json", 400],
     ["an array", "[1,2]", "application/json", 400],
-    ["a string", "\"hi\"", "application/json", 400],
+    ["a string", '"hi"', "application/json", 400],
     ["no text or choice", "{}", "application/json", 400],
     ["blank text", JSON.stringify({ text: "   \n " }), "application/json", 400],
     ["text of the wrong type", JSON.stringify({ text: 42 }), "application/json", 400],
@@ -141,7 +153,7 @@ describe("bad requests get a 4xx with a JSON reason, never a 5xx", () => {
     ["context of the wrong type", JSON.stringify({ text: "登不上", context: "x" }), "application/json", 400],
     ["plain text", "忘记密码", "text/plain", 400],
     ["XML", "<q>忘记密码</q>", "application/xml", 415],
-    ["a prototype-pollution body", "{\"__proto__\": {\"x\": 1}, \"text\": \"hi\"}", "application/json", 400],
+    ["a prototype-pollution body", '{"__proto__": {"x": 1}, "text": "hi"}', "application/json", 400],
   ];
   it.each(cases)("%s", async (_name, body, type, status) => {
     const res = await fetch(`${s.base}/api/chat`, { method: "POST", headers: { "content-type": type }, body });
@@ -167,10 +179,28 @@ describe("bad requests get a 4xx with a JSON reason, never a 5xx", () => {
   });
 
   it("garbage of every shape never causes a 5xx or a crash", async () => {
-    const bodies: unknown[] = [null, true, 1, [], [{}], { text: null }, { text: {} }, { choice: [] }, { text: "a", conversationId: 5 },
-      { text: "a", conversationId: "x".repeat(500) }, { text: "\u0000\u0001" }, { text: "\ud800" }, { choice: "9".repeat(2000) },
-      { text: "a", context: { loginError: 1 } }, { text: "a", context: [] }, { text: "<img src=x onerror=alert(1)>" }, { text: "a".repeat(1000) },
-      { text: "1" }, { choice: "不存在的选项" }, { text: "密码是abc12345" }];
+    const bodies: unknown[] = [
+      null,
+      true,
+      1,
+      [],
+      [{}],
+      { text: null },
+      { text: {} },
+      { choice: [] },
+      { text: "a", conversationId: 5 },
+      { text: "a", conversationId: "x".repeat(500) },
+      { text: "\u0000\u0001" },
+      { text: "\ud800" },
+      { choice: "9".repeat(2000) },
+      { text: "a", context: { loginError: 1 } },
+      { text: "a", context: [] },
+      { text: "<img src=x onerror=alert(1)>" },
+      { text: "a".repeat(1000) },
+      { text: "1" },
+      { choice: "不存在的选项" },
+      { text: "密码是abc12345" },
+    ];
     for (const b of bodies) {
       const r = await postJson(`${s.base}/api/chat`, b);
       expect(r.status, JSON.stringify(b)).toBeLessThan(500);
@@ -192,7 +222,9 @@ describe("rate limit, CORS, proxies", () => {
       expect(typeof limited.body.error).toBe("string");
       expect((await fetch(`${s.base}/`)).status).toBe(200);
       expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 
   it("with a trusted proxy, clients are told apart by X-Forwarded-For", async () => {
@@ -201,13 +233,19 @@ describe("rate limit, CORS, proxies", () => {
       expect((await postJson(`${s.base}/api/chat`, { text: "你好" }, { "x-forwarded-for": "203.0.113.1" })).status).toBe(200);
       expect((await postJson(`${s.base}/api/chat`, { text: "你好" }, { "x-forwarded-for": "203.0.113.1" })).status).toBe(429);
       expect((await postJson(`${s.base}/api/chat`, { text: "你好" }, { "x-forwarded-for": "203.0.113.2" })).status).toBe(200);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 
   it("answers CORS only for the configured origins", async () => {
     const s = await startServer({ origins: ["https://platform.example.cn"] });
     try {
-      const pre = (origin: string) => fetch(`${s.base}/api/chat`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+      const pre = (origin: string) =>
+        fetch(`${s.base}/api/chat`, {
+          method: "OPTIONS",
+          headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+        });
       const ok = await pre("https://platform.example.cn");
       expect(ok.status).toBeLessThan(300);
       expect(ok.headers.get("access-control-allow-origin")).toBe("https://platform.example.cn");
@@ -217,11 +255,15 @@ describe("rate limit, CORS, proxies", () => {
       expect(post.headers.get("access-control-allow-origin")).toBe("https://platform.example.cn");
       const hist = await getJson(`${s.base}/api/chat/${post.body.conversationId}/history`, { origin: "https://platform.example.cn" });
       expect(hist.headers.get("access-control-allow-origin")).toBe("https://platform.example.cn");
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
     const closed = await startServer();
     try {
       const r = await postJson(`${closed.base}/api/chat`, { text: "你好" }, { origin: "https://platform.example.cn" });
       expect(r.headers.get("access-control-allow-origin")).toBeNull();
-    } finally { await closed.stop(); }
+    } finally {
+      await closed.stop();
+    }
   });
 });

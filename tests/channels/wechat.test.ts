@@ -37,7 +37,7 @@ async function setUp(extra: Record<string, unknown> = {}): Promise<Env> {
   wx.bot.on("message", (m) => {
     if (!m.self()) return;
     const room = m.room();
-    said.push({ to: room ? room.id : m.listener()?.id ?? "", room: room?.id, text: m.text() });
+    said.push({ to: room ? room.id : (m.listener()?.id ?? ""), room: room?.id, text: m.text() });
   });
   const loggedIn = new Promise<void>((r) => wx.bot.once("login", () => r()));
   const user = mocker.createContact({ name: "客服助手" });
@@ -51,13 +51,17 @@ describe("WeChat (wechaty-puppet-mock)", () => {
   let zhang: mock.ContactMock;
   let li: mock.ContactMock;
   let room: mock.RoomMock;
-  beforeEach(once(async () => {
-    e = await setUp({ sendBurst: 100, sendIntervalMs: 10, roomBurst: 100, roomIntervalMs: 10 });
-    zhang = e.mocker.createContact({ name: "张三" });
-    li = e.mocker.createContact({ name: "李四" });
-    room = e.mocker.createRoom({ topic: "继续教育交流群", memberIdList: [e.user.id, zhang.id, li.id] });
-  }));
-  afterAll(async () => { await e?.s.stop(); });
+  beforeEach(
+    once(async () => {
+      e = await setUp({ sendBurst: 100, sendIntervalMs: 10, roomBurst: 100, roomIntervalMs: 10 });
+      zhang = e.mocker.createContact({ name: "张三" });
+      li = e.mocker.createContact({ name: "李四" });
+      room = e.mocker.createRoom({ topic: "继续教育交流群", memberIdList: [e.user.id, zhang.id, li.id] });
+    }),
+  );
+  afterAll(async () => {
+    await e?.s.stop();
+  });
 
   const next = async (n: number, what: string) => {
     await e.wx.idle();
@@ -93,7 +97,14 @@ describe("WeChat (wechaty-puppet-mock)", () => {
     await e.wx.idle();
     const n = e.said.length;
     const turns = e.turns.length;
-    const old = e.mocker.MessageMock.create({ id: "old-message-1", talkerId: li.id, listenerId: e.user.id, timestamp: e.clock.now() - 3_600_000, type: types.Message.Text, text: ANSWER_TOPICS.forgot.q } as never);
+    const old = e.mocker.MessageMock.create({
+      id: "old-message-1",
+      talkerId: li.id,
+      listenerId: e.user.id,
+      timestamp: e.clock.now() - 3_600_000,
+      type: types.Message.Text,
+      text: ANSWER_TOPICS.forgot.q,
+    } as never);
     e.mocker.puppet.emit("message", { messageId: old.id });
     li.say(ANSWER_TOPICS.register.q).to(e.user);
     const [r] = await next(n + 1, "answer to the new message");
@@ -178,7 +189,9 @@ describe("WeChat group allow-list and send rate", () => {
       await waitFor(() => e.said.length >= 1, "answer in the allowed group");
       await e.wx.idle();
       expect(e.said.map((x) => x.room)).toEqual([allowed.id]);
-    } finally { await e.s.stop(); }
+    } finally {
+      await e.s.stop();
+    }
   });
 
   it("sends through a token bucket on the clock: a burst, then one per interval", async () => {
@@ -207,6 +220,8 @@ describe("WeChat group allow-list and send rate", () => {
       // Each person got exactly one answer, through WeChat.
       await waitFor(() => e.said.length >= 4, "four messages seen by WeChat");
       expect(new Set(e.said.map((x) => x.to))).toEqual(new Set(people.map((p) => p.id)));
-    } finally { await e.s.stop(); }
+    } finally {
+      await e.s.stop();
+    }
   });
 });

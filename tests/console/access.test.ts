@@ -29,7 +29,13 @@ beforeAll(async () => {
   const clock = new ManualClock();
   const stores = createStores(dir, clock);
   const service = await ConsoleService.create({
-    understanding: new UnderstandingRef(sharedMatcher()), ...stores, hub: new DeliveryHub(stores.conversationLog), dataDir: dir, clock, prewarmAfterMs: -1, sweepEveryMs: 0,
+    understanding: new UnderstandingRef(sharedMatcher()),
+    ...stores,
+    hub: new DeliveryHub(stores.conversationLog),
+    dataDir: dir,
+    clock,
+    prewarmAfterMs: -1,
+    sweepEveryMs: 0,
   });
   await app.register(consoleRoutes, { service });
   await app.ready();
@@ -41,7 +47,9 @@ beforeAll(async () => {
   await t.addAccount("admin1", "admin-password-1", "admin");
   await t.addAccount("agent1", "agent-password-1", "agent");
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 const fill = (url: string) => url.replace(":id", "T000").replace(":name", "agent1");
 
@@ -121,11 +129,21 @@ describe("CSRF", () => {
     const c = new Client(t.base);
     await c.login("admin1", "admin-password-1");
     // What a form on another site would send: the cookie (if the browser sent it), no token.
-    const forged = await c.req("POST", "/api/console/admin/agents", { name: "evil", password: "evil-password-1", role: "admin" },
-      { origin: "https://evil.example", "sec-fetch-site": "cross-site" }, { csrf: false });
+    const forged = await c.req(
+      "POST",
+      "/api/console/admin/agents",
+      { name: "evil", password: "evil-password-1", role: "admin" },
+      { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+      { csrf: false },
+    );
     expect(forged.status).toBe(403);
     // Even with a stolen token, another origin is refused.
-    const withToken = await c.req("POST", "/api/console/admin/agents", { name: "evil", password: "evil-password-1", role: "admin" }, { origin: "https://evil.example" });
+    const withToken = await c.req(
+      "POST",
+      "/api/console/admin/agents",
+      { name: "evil", password: "evil-password-1", role: "admin" },
+      { origin: "https://evil.example" },
+    );
     expect(withToken.status).toBe(403);
     expect(t.svc.accounts.get("evil")).toBeUndefined();
   });
@@ -142,7 +160,11 @@ describe("roles", () => {
     const adminRoutes = routes.filter((r) => r.url.startsWith("/api/console/admin/") || r.url === "/api/console/knowledge/reload");
     expect(adminRoutes.length).toBeGreaterThanOrEqual(8);
     for (const r of adminRoutes) {
-      const res = await c.req(r.method, fill(r.url), r.method === "GET" ? undefined : { name: "x2", password: "password-123456", role: "admin", dryRun: true, userId: "u" });
+      const res = await c.req(
+        r.method,
+        fill(r.url),
+        r.method === "GET" ? undefined : { name: "x2", password: "password-123456", role: "admin", dryRun: true, userId: "u" },
+      );
       expect(res.status, `${r.method} ${r.url}`).toBe(403);
     }
     expect(t.svc.accounts.get("x2")).toBeUndefined();
@@ -199,7 +221,8 @@ describe("passwords", () => {
   });
   it("changing one's password ends the other sessions and keeps this one", async () => {
     await t.addAccount("agent4", "fourth-secret-44", "agent");
-    const a = new Client(t.base), b = new Client(t.base);
+    const a = new Client(t.base),
+      b = new Client(t.base);
     await a.login("agent4", "fourth-secret-44");
     await b.login("agent4", "fourth-secret-44");
     const r = await a.post("/api/console/password", { current: "fourth-secret-44", next: "fourth-secret-new" });
@@ -212,13 +235,16 @@ describe("passwords", () => {
 });
 
 describe("helpdesk admin create", () => {
-  const cli = (args: string[], stdin: string) => new Promise<{ code: number; err: string }>((resolve) => {
-    const p = spawn(process.execPath, [join(process.cwd(), "bot", "bin.js"), "admin", ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let err = "";
-    p.stderr.on("data", (d) => { err += d; });
-    p.on("close", (code) => resolve({ code: code ?? -1, err }));
-    p.stdin.end(stdin);
-  });
+  const cli = (args: string[], stdin: string) =>
+    new Promise<{ code: number; err: string }>((resolve) => {
+      const p = spawn(process.execPath, [join(process.cwd(), "bot", "bin.js"), "admin", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+      let err = "";
+      p.stderr.on("data", (d) => {
+        err += d;
+      });
+      p.on("close", (code) => resolve({ code: code ?? -1, err }));
+      p.stdin.end(stdin);
+    });
 
   it("creates an admin from standard input while the server runs, without losing the server's own change", async () => {
     const a = new Client(t.base);

@@ -36,9 +36,14 @@ afterAll(async () => {
 async function axeProblems(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
   const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } })
-      .axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
-    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    const r = await (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   });
   return result;
 }
@@ -62,7 +67,9 @@ async function widgetSay(text: string): Promise<string> {
       const host = [...document.querySelectorAll("*")].find((e) => e.shadowRoot);
       return (host?.shadowRoot?.querySelectorAll('[role="listitem"]').length ?? 0) >= n;
     },
-    before + 2, { timeout: 10_000 });
+    before + 2,
+    { timeout: 10_000 },
+  );
   const texts = await widgetItems(user).allTextContents();
   return texts.slice(before + 1).join("\n");
 }
@@ -85,12 +92,16 @@ describe("the console in a browser", () => {
 
   it("triages a pasted ticket: topic, region, what is missing, a copyable answer", async () => {
     await con.getByRole("tab", { name: "工单分诊" }).click();
-    await con.getByLabel(/粘贴用户的消息或工单/).fill([
-      "王老师 2026-11-20 14:02:11",
-      "您好，我是新泰一中的老师，登录的时候提示：您选择的登录角色未注册，请选择正确的登录角色",
-      "王老师 2026-11-20 14:02:30",
-      "我手机号13912345678",
-    ].join("\n"));
+    await con
+      .getByLabel(/粘贴用户的消息或工单/)
+      .fill(
+        [
+          "王老师 2026-11-20 14:02:11",
+          "您好，我是新泰一中的老师，登录的时候提示：您选择的登录角色未注册，请选择正确的登录角色",
+          "王老师 2026-11-20 14:02:30",
+          "我手机号13912345678",
+        ].join("\n"),
+      );
     await con.getByRole("button", { name: "分析" }).click();
     const card = con.locator('[data-topic="login.wrong-role"]');
     await card.waitFor();
@@ -186,11 +197,19 @@ describe("the console in a browser", () => {
   it("polls the queue one request at a time, the next only after the answer arrives", async () => {
     // A slow server: every queue request takes 3 s, longer than the 2 s between looks. The
     // console must never have two open (a fixed 2 s clock would).
-    let open = 0, most = 0, seen = 0;
+    let open = 0,
+      most = 0,
+      seen = 0;
     await con.route("**/api/console/queue", async (route) => {
-      open++; seen++; most = Math.max(most, open);
+      open++;
+      seen++;
+      most = Math.max(most, open);
       await new Promise((r) => setTimeout(r, 3000));
-      try { await route.fulfill({ response: await route.fetch() }); } finally { open--; }
+      try {
+        await route.fulfill({ response: await route.fetch() });
+      } finally {
+        open--;
+      }
     });
     try {
       await con.getByRole("tab", { name: /转人工队列/ }).click();
@@ -200,6 +219,8 @@ describe("the console in a browser", () => {
       while (seen < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
       expect(seen).toBeGreaterThanOrEqual(3);
       expect(most).toBe(1);
-    } finally { await con.unrouteAll({ behavior: "wait" }); }
+    } finally {
+      await con.unrouteAll({ behavior: "wait" });
+    }
   }, 60_000);
 });

@@ -21,7 +21,9 @@ async function open(at = TUESDAY_10): Promise<void> {
   agent = new Client(t.base);
   expect((await agent.login("wang", "agent-secret-01")).status).toBe(200);
 }
-afterEach(async () => { await t?.close(); });
+afterEach(async () => {
+  await t?.close();
+});
 
 /** The widget's side: a conversation through the web channel, and what reached it later. */
 async function widget(text: string, conversationId?: string) {
@@ -153,7 +155,9 @@ describe("feedback, figures, notices", () => {
     const f = await agent.get("/api/console/figures");
     expect(f.body.total.negative).toBe(1);
     const groups = (await agent.get("/api/console/learning")).body.groups;
-    expect(groups.some((g: { representative: string; sources: { negative: number } }) => g.representative === "学分在哪里查" && g.sources.negative >= 1)).toBe(true);
+    expect(groups.some((g: { representative: string; sources: { negative: number } }) => g.representative === "学分在哪里查" && g.sources.negative >= 1)).toBe(
+      true,
+    );
   });
 
   it("counts per Shanghai day, by channel and region, with top topics and CSV", async () => {
@@ -175,7 +179,10 @@ describe("feedback, figures, notices", () => {
     const csv = await agent.get("/api/console/figures.csv?from=2026-11-24&to=2026-11-25");
     expect(csv.headers.get("content-type")).toMatch(/text\/csv; charset=utf-8/);
     expect(csv.headers.get("content-disposition")).toMatch(/attachment/);
-    const lines = csv.text.replace(/^\ufeff/, "").trim().split(/\r\n/);
+    const lines = csv.text
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split(/\r\n/);
     expect(lines[0]).toBe("日期,范围,取值,提问数,已解答,反问澄清,拒答,转人工,差评,好评");
     expect(lines).toContain("2026-11-24,全部,,2,1,0,1,0,0,0");
     expect(lines).toContain("2026-11-25,地区,taian,1,1,0,0,0,0,0");
@@ -184,7 +191,11 @@ describe("feedback, figures, notices", () => {
 
   it("a notice goes with its topics' answers until it expires", async () => {
     const expiresAt = t.clock.now() + 2 * 86_400_000;
-    const r = await agent.post("/api/console/notices", { text: "11月30日晚 20:00–22:00 平台维护，期间无法登录。", topics: ["password.forgot", "login.cannot-login"], expiresAt });
+    const r = await agent.post("/api/console/notices", {
+      text: "11月30日晚 20:00–22:00 平台维护，期间无法登录。",
+      topics: ["password.forgot", "login.cannot-login"],
+      expiresAt,
+    });
     expect(r.status).toBe(200);
     expect(r.body.state).toBe("active");
     const board = noticeBoard(t.dataDir);

@@ -42,8 +42,16 @@ export async function startConsole(opts: { at?: number } = {}): Promise<TestCons
   const port = (built.app.server.address() as AddressInfo).port;
   const accounts = new AccountStore(join(dataDir, "console", "accounts.json"));
   return {
-    dir, dataDir, knowledgeDir, clock, built, svc, base: `http://127.0.0.1:${port}`,
-    addAccount: async (name, password, role) => { await accounts.create({ name, password, role, by: "test", now: clock.now() }); },
+    dir,
+    dataDir,
+    knowledgeDir,
+    clock,
+    built,
+    svc,
+    base: `http://127.0.0.1:${port}`,
+    addAccount: async (name, password, role) => {
+      await accounts.create({ name, password, role, by: "test", now: clock.now() });
+    },
     close: async () => {
       await built.close();
       rmSync(dir, { recursive: true, force: true });
@@ -51,7 +59,12 @@ export async function startConsole(opts: { at?: number } = {}): Promise<TestCons
   };
 }
 
-export interface Res<T = any> { status: number; body: T; headers: Headers; text: string }
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
 
 /** A browser-like client: keeps cookies, sends the CSRF token it was given. */
 export class Client {
@@ -63,8 +76,10 @@ export class Client {
     for (const c of h.getSetCookie()) {
       const [pair] = c.split(";");
       const i = pair.indexOf("=");
-      const k = pair.slice(0, i).trim(), v = decodeURIComponent(pair.slice(i + 1));
-      if (/max-age=0/i.test(c) || v === "") this.cookies.delete(k); else this.cookies.set(k, v);
+      const k = pair.slice(0, i).trim(),
+        v = decodeURIComponent(pair.slice(i + 1));
+      if (/max-age=0/i.test(c) || v === "") this.cookies.delete(k);
+      else this.cookies.set(k, v);
     }
   }
 
@@ -77,11 +92,21 @@ export class Client {
     this.absorb(r.headers);
     const text = await r.text();
     let parsed: unknown = text;
-    if ((r.headers.get("content-type") ?? "").includes("json")) { try { parsed = JSON.parse(text); } catch { /* left as text */ } }
+    if ((r.headers.get("content-type") ?? "").includes("json")) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* left as text */
+      }
+    }
     return { status: r.status, body: parsed as T, headers: r.headers, text };
   }
-  get<T = any>(path: string) { return this.req<T>("GET", path); }
-  post<T = any>(path: string, body?: unknown, extra?: Record<string, string>) { return this.req<T>("POST", path, body, extra); }
+  get<T = any>(path: string) {
+    return this.req<T>("GET", path);
+  }
+  post<T = any>(path: string, body?: unknown, extra?: Record<string, string>) {
+    return this.req<T>("POST", path, body, extra);
+  }
 
   async login(name: string, password: string): Promise<Res> {
     const pre = await this.get<{ token: string }>("/api/console/csrf");

@@ -24,7 +24,9 @@ beforeEach(async () => {
   admin = new Client(t.base);
   await admin.login("boss", "admin-secret-01");
 });
-afterEach(async () => { await t?.close(); });
+afterEach(async () => {
+  await t?.close();
+});
 
 const ask = async (text: string) => (await t.built.web.chat({ conversationId: null, text })).result;
 const file = (rel: string) => join(t.knowledgeDir, rel);

@@ -23,31 +23,47 @@ const ev = (text: string, band: string, extra: Partial<LoggedEvent> = {}): Logge
 describe("the learning queue (待学习问题)", () => {
   const m = sharedMatcher();
   it("leaves out flow inputs, flow turns, placeholders, hidden secrets and lone words", () => {
-    const items = collectUnanswered([
-      ev("张伟", "decline", { inFlow: true }),
-      ev("济南市第三人民医院", "clarify", { inFlow: true }),
-      ev("763540", "flow"),
-      ev("[验证码]", "decline"),
-      ev("[已隐藏：疑似密码]", "decline"),
-      ev("[身份证号]", "decline"),
-      ev("3704**********1234", "decline"),
-      ev("审核", "decline"),
-      ev("收不到验证码怎么办", "decline"),
-    ], m, []);
+    const items = collectUnanswered(
+      [
+        ev("张伟", "decline", { inFlow: true }),
+        ev("济南市第三人民医院", "clarify", { inFlow: true }),
+        ev("763540", "flow"),
+        ev("[验证码]", "decline"),
+        ev("[已隐藏：疑似密码]", "decline"),
+        ev("[身份证号]", "decline"),
+        ev("3704**********1234", "decline"),
+        ev("审核", "decline"),
+        ev("收不到验证码怎么办", "decline"),
+      ],
+      m,
+      [],
+    );
     expect(items.map((x) => x.text)).toEqual(["收不到验证码怎么办"]);
   });
   it("does not even keep the text of a flow input in the turn log", async () => {
     const dir = mkdtempSync(join(tmpdir(), "console-events-"));
     try {
       const log = new EventLog(join(dir, "events.jsonl"));
-      log.recordTurn({ at: 1, sessionKey: "web:c:u", channel: "web", region: null, text: "370402199001011234", band: "clarify", topic: null, offered: [], inFlow: true });
+      log.recordTurn({
+        at: 1,
+        sessionKey: "web:c:u",
+        channel: "web",
+        region: null,
+        text: "370402199001011234",
+        band: "clarify",
+        topic: null,
+        offered: [],
+        inFlow: true,
+      });
       log.recordTurn({ at: 2, sessionKey: "web:c:u", channel: "web", region: null, text: "张伟", band: "flow", topic: null, offered: [] });
       await log.flush();
       const file = readFileSync(join(dir, "events.jsonl"), "utf8");
       expect(file).not.toContain("3704");
       expect(file).not.toContain("张伟");
       expect(file.trim().split("\n")).toHaveLength(2); // the figures still count both steps
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("the gate refuses placeholders, secrets, personal numbers and lone words as new phrasings", () => {
     expect(checkPhrasing("[身份证号]")).toMatch(/占位符/);
@@ -77,10 +93,15 @@ describe("the audit log", () => {
       expect(file).not.toContain("370402199001011234");
       expect(file).not.toContain("13800000002");
       expect(file).not.toContain("请耐心等待");
-      const [failed, replied] = file.trim().split("\n").map((l) => JSON.parse(l));
+      const [failed, replied] = file
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(failed.who).toBe("3704**********1234");
       expect([...replied.detail].length).toBeLessThanOrEqual(21);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -92,15 +113,21 @@ describe("sign-in limits, before any password hash", () => {
     let refused = 0;
     for (let i = 0; i < 100; i++) {
       const ip = `10.0.${i >> 8}.${i & 255}`;
-      if (th.admit("agent1", ip) > 0) { refused++; continue; }
-      th.done(ip); th.fail("agent1", ip);
+      if (th.admit("agent1", ip) > 0) {
+        refused++;
+        continue;
+      }
+      th.done(ip);
+      th.fail("agent1", ip);
     }
     expect(refused).toBe(100 - DEFAULT_THROTTLE.maxPerAccount);
     // One address trying many names is locked after maxPerAddress failures.
     let tried = 0;
     for (let i = 0; i < 50; i++) {
       if (th.admit(`name${i}`, "10.9.9.9") > 0) continue;
-      tried++; th.done("10.9.9.9"); th.fail(`name${i}`, "10.9.9.9");
+      tried++;
+      th.done("10.9.9.9");
+      th.fail(`name${i}`, "10.9.9.9");
     }
     expect(tried).toBe(DEFAULT_THROTTLE.maxPerAddress);
     // Attempts being checked at once from one address are bounded too.
@@ -112,16 +139,33 @@ describe("sign-in limits, before any password hash", () => {
   });
   it("runs at most two hashes at once and refuses what would queue beyond the limit", async () => {
     const gate = new HashGate(2, 3);
-    let running = 0, most = 0;
+    let running = 0,
+      most = 0;
     const releases: (() => void)[] = [];
-    const work = () => gate.run(() => new Promise<void>((resolve) => {
-      running++; most = Math.max(most, running);
-      releases.push(() => { running--; resolve(); });
-    }));
-    const runs = Array.from({ length: 8 }, () => work().then(() => "ok", (e) => (e instanceof HashBusyError ? "busy" : "error")));
+    const work = () =>
+      gate.run(
+        () =>
+          new Promise<void>((resolve) => {
+            running++;
+            most = Math.max(most, running);
+            releases.push(() => {
+              running--;
+              resolve();
+            });
+          }),
+      );
+    const runs = Array.from({ length: 8 }, () =>
+      work().then(
+        () => "ok",
+        (e) => (e instanceof HashBusyError ? "busy" : "error"),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 10));
     expect(gate.load).toEqual({ running: 2, waiting: 3 });
-    while (releases.length || gate.load.running) { releases.shift()?.(); await new Promise((r) => setTimeout(r, 1)); }
+    while (releases.length || gate.load.running) {
+      releases.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
     const outcomes = await Promise.all(runs);
     expect(outcomes.filter((x) => x === "ok")).toHaveLength(5);
     expect(outcomes.filter((x) => x === "busy")).toHaveLength(3);
@@ -135,7 +179,9 @@ describe("over HTTP", () => {
     t = await startConsole();
     await t.addAccount("wang", "agent-secret-01", "agent");
   }, 60_000);
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("listing the queue rewrites nothing", async () => {
     const agent = new Client(t.base);
@@ -149,24 +195,39 @@ describe("over HTTP", () => {
   });
 
   it("a flood of wrong sign-ins is refused before hashing; the hash work stays bounded", async () => {
-    let verifies = 0, most = 0, running = 0;
+    let verifies = 0,
+      most = 0,
+      running = 0;
     const accounts = t.svc.accounts;
     const verify = accounts.verify.bind(accounts);
     accounts.verify = async (name, password) => {
-      verifies++; running++; most = Math.max(most, running);
-      try { return await verify(name, password); } finally { running--; }
+      verifies++;
+      running++;
+      most = Math.max(most, running);
+      try {
+        return await verify(name, password);
+      } finally {
+        running--;
+      }
     };
     try {
       const pre = await new Client(t.base).get("/api/console/csrf");
       const cookie = `hd_console_pre=${encodeURIComponent(pre.body.token)}`;
-      const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${t.base}/api/console/login`, {
-        method: "POST", headers: { "content-type": "application/json", cookie, "x-csrf-token": pre.body.token },
-        body: JSON.stringify({ name: `guess${i}`, password: "wrong-password" }),
-      }).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          fetch(`${t.base}/api/console/login`, {
+            method: "POST",
+            headers: { "content-type": "application/json", cookie, "x-csrf-token": pre.body.token },
+            body: JSON.stringify({ name: `guess${i}`, password: "wrong-password" }),
+          }).then((r) => r.status),
+        ),
+      );
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
       expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
       expect(most).toBeLessThanOrEqual(2);
       expect(verifies).toBeLessThanOrEqual(DEFAULT_THROTTLE.maxPerAddress);
-    } finally { accounts.verify = verify; }
+    } finally {
+      accounts.verify = verify;
+    }
   });
 });

@@ -63,11 +63,26 @@ describe("working hours", () => {
 
 describe("figures", () => {
   const turn = (t: number, band: string, extra: Partial<LoggedEvent> = {}): LoggedEvent =>
-    ({ kind: "turn", at: t, channel: "web", region: null, text: "q", band, topic: band === "answer" ? "register.how" : null, offered: [], ...extra }) as LoggedEvent;
+    ({
+      kind: "turn",
+      at: t,
+      channel: "web",
+      region: null,
+      text: "q",
+      band,
+      topic: band === "answer" ? "register.how" : null,
+      offered: [],
+      ...extra,
+    }) as LoggedEvent;
   it("counts each band, skips acknowledgements and interruptions, keeps empty days", () => {
-    const events = [turn(at(24, 9), "answer"), turn(at(24, 9), "clarify"), turn(at(24, 9), "ack"), turn(at(24, 9), "interrupt"),
+    const events = [
+      turn(at(24, 9), "answer"),
+      turn(at(24, 9), "clarify"),
+      turn(at(24, 9), "ack"),
+      turn(at(24, 9), "interrupt"),
       turn(at(26, 9), "decline", { channel: "wechat", region: "taian" }),
-      { kind: "feedback", at: at(26, 10), channel: "wechat", region: "taian", sessionKey: "k", helpful: false, topic: null, question: "q" } as LoggedEvent];
+      { kind: "feedback", at: at(26, 10), channel: "wechat", region: "taian", sessionKey: "k", helpful: false, topic: null, question: "q" } as LoggedEvent,
+    ];
     const f = computeFigures(events, "2026-11-24", "2026-11-26", "Asia/Shanghai");
     expect(f.days.map((d) => d.questions)).toEqual([2, 0, 1]);
     expect(f.total).toMatchObject({ questions: 3, answered: 1, clarified: 1, declined: 1, negative: 1 });
@@ -88,8 +103,13 @@ describe("grouping unanswered questions", () => {
   it("puts close phrasings together and counts them", () => {
     expect(similarity("收不到验证码", "手机收不到验证码")).toBeGreaterThan(0.5);
     expect(similarity("收不到验证码", "今天天气怎么样")).toBeLessThan(0.2);
-    const ev = (text: string, band = "decline"): LoggedEvent => ({ kind: "turn", at: 1, channel: "web", region: null, text, band, topic: null, offered: [] }) as LoggedEvent;
-    const items = collectUnanswered([ev("收不到验证码"), ev("收不到验证码"), ev("手机收不到验证码", "clarify"), ev("今天天气怎么样"), ev("[已隐藏]"), ev("好的", "answer")], m, []);
+    const ev = (text: string, band = "decline"): LoggedEvent =>
+      ({ kind: "turn", at: 1, channel: "web", region: null, text, band, topic: null, offered: [] }) as LoggedEvent;
+    const items = collectUnanswered(
+      [ev("收不到验证码"), ev("收不到验证码"), ev("手机收不到验证码", "clarify"), ev("今天天气怎么样"), ev("[已隐藏]"), ev("好的", "answer")],
+      m,
+      [],
+    );
     const groups = groupUnanswered(items, m);
     expect(groups).toHaveLength(2);
     expect(groups[0]).toMatchObject({ representative: "收不到验证码", count: 3, sources: { declined: 2, clarified: 1, negative: 0 } });
@@ -103,7 +123,10 @@ describe("grouping unanswered questions", () => {
 describe("triage", () => {
   const m = sharedMatcher();
   it("drops chat furniture and our own side of a forwarded chat", () => {
-    expect(cleanTicket("---- 转发的消息 ----\n李四 2026-11-20 10:31:05\n用户：登不上去\n客服：请问提示什么\n[10:32] 提示密码错误")).toEqual(["登不上去", "提示密码错误"]);
+    expect(cleanTicket("---- 转发的消息 ----\n李四 2026-11-20 10:31:05\n用户：登不上去\n客服：请问提示什么\n[10:32] 提示密码错误")).toEqual([
+      "登不上去",
+      "提示密码错误",
+    ]);
   });
   it("names the pasted platform message, the city and the right variant", () => {
     const r = triage("我是肥城的，注册时单位没有统一社会信用代码怎么办", m);
@@ -123,14 +146,20 @@ describe("triage", () => {
 });
 
 describe("helpdesk triage (command line)", () => {
-  const run = (args: string[], stdin = "") => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-    const p = spawn(process.execPath, [join(process.cwd(), "bot", "bin.js"), "triage", ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let out = "", err = "";
-    p.stdout.on("data", (d) => { out += d; });
-    p.stderr.on("data", (d) => { err += d; });
-    p.on("close", (code) => resolve({ code: code ?? -1, out, err }));
-    p.stdin.end(stdin);
-  });
+  const run = (args: string[], stdin = "") =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      const p = spawn(process.execPath, [join(process.cwd(), "bot", "bin.js"), "triage", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+      let out = "",
+        err = "";
+      p.stdout.on("data", (d) => {
+        out += d;
+      });
+      p.stderr.on("data", (d) => {
+        err += d;
+      });
+      p.on("close", (code) => resolve({ code: code ?? -1, out, err }));
+      p.stdin.end(stdin);
+    });
   it("triages one message as JSON", async () => {
     const r = await run(["登录提示您的账号不存在", "--json"]);
     expect(r.code).toBe(0);
@@ -147,8 +176,15 @@ describe("helpdesk triage (command line)", () => {
       expect(r.out).toMatch(/#1 .*\n\s+password\.forgot/);
       expect(r.out).toMatch(/#2 +地区：泰安/);
       const j = await run(["--file", "-", "--json"], '{"text":"忘记密码了"}\n{"q":"登不上去"}\n');
-      expect(j.out.trim().split("\n").map((l) => JSON.parse(l).ticket)).toEqual([1, 2]);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+      expect(
+        j.out
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l).ticket),
+      ).toEqual([1, 2]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("exits 2 without input", async () => {
     expect((await run([])).code).toBe(2);
@@ -164,22 +200,36 @@ describe("lock file and accounts", () => {
   it("serialises writers; no update is lost", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lock-"));
     try {
-      let inside = 0, max = 0;
-      await Promise.all(Array.from({ length: 8 }, () => withFileLock(join(dir, "x.lock"), async () => {
-        inside++; max = Math.max(max, inside);
-        await new Promise((r) => setTimeout(r, 5));
-        inside--;
-      })));
+      let inside = 0,
+        max = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, () =>
+          withFileLock(join(dir, "x.lock"), async () => {
+            inside++;
+            max = Math.max(max, inside);
+            await new Promise((r) => setTimeout(r, 5));
+            inside--;
+          }),
+        ),
+      );
       expect(max).toBe(1);
       // Two stores on one file (as the server and the CLI are) each add an account at once.
       const file = join(dir, "accounts.json");
-      const a = new AccountStore(file), b = new AccountStore(file);
+      const a = new AccountStore(file),
+        b = new AccountStore(file);
       await Promise.all([
         a.create({ name: "one", password: "first-secret-1", role: "admin", by: "t", now: 1 }),
         b.create({ name: "two", password: "second-secret-2", role: "agent", by: "t", now: 1 }),
       ]);
-      expect(new AccountStore(file).all().map((x) => x.name).sort()).toEqual(["one", "two"]);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+      expect(
+        new AccountStore(file)
+          .all()
+          .map((x) => x.name)
+          .sort(),
+      ).toEqual(["one", "two"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("verifies scrypt hashes", async () => {
     const h = await hashPassword("correct horse");
@@ -195,24 +245,96 @@ describe("notices and the change verdict", () => {
     try {
       const board = new NoticeBoard(join(dir, "n.json"));
       await board.post({ text: "维护", topics: ["register.how"], startsAt: 0, expiresAt: 100, by: "x", now: 0 });
-      const r: TurnResult = { replies: [{ text: "答案", topic: "register.how" }, { text: "还问了", choices: ["x"] }], topic: "register.how", offered: [], flow: null };
+      const r: TurnResult = {
+        replies: [
+          { text: "答案", topic: "register.how" },
+          { text: "还问了", choices: ["x"] },
+        ],
+        topic: "register.how",
+        offered: [],
+        flow: null,
+      };
       expect(placeNotices(r.replies, r.topic, noticeTexts(board, "register.how", 50)).map((x) => x.text)).toEqual(["答案", "【通知】维护", "还问了"]);
       expect(placeNotices(r.replies, r.topic, noticeTexts(board, "register.how", 100))).toBe(r.replies);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("refuses more wrong answers or fewer reached phrasings; tolerates a couple of answers turning into choices and one tipping wrong", () => {
     const set = (items: [string, "right" | "clarified" | "wrong" | "declined"][]): FigureSet => ({
-      loo: { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 }, regression: { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 },
-      looItems: new Map(items), regressionItems: [],
+      loo: { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 },
+      regression: { total: 0, right: 0, clarified: 0, wrong: 0, declined: 0 },
+      looItems: new Map(items),
+      regressionItems: [],
     });
-    const base = set([["a\u00001", "right"], ["a\u00002", "right"], ["b\u00001", "clarified"]]);
-    expect(judge(base, set([["a\u00001", "clarified"], ["a\u00002", "right"], ["b\u00001", "clarified"], ["new\u00001", "declined"]])).ok).toBe(true);
+    const base = set([
+      ["a\u00001", "right"],
+      ["a\u00002", "right"],
+      ["b\u00001", "clarified"],
+    ]);
+    expect(
+      judge(
+        base,
+        set([
+          ["a\u00001", "clarified"],
+          ["a\u00002", "right"],
+          ["b\u00001", "clarified"],
+          ["new\u00001", "declined"],
+        ]),
+      ).ok,
+    ).toBe(true);
     // One phrasing may tip wrong (index statistics move with any change); two may not.
-    expect(judge(base, set([["a\u00001", "wrong"], ["a\u00002", "right"], ["b\u00001", "clarified"]])).ok).toBe(true);
-    expect(judge(base, set([["a\u00001", "wrong"], ["a\u00002", "wrong"], ["b\u00001", "clarified"]])).ok).toBe(false);
-    expect(judge(base, set([["a\u00001", "wrong"], ["a\u00002", "right"], ["b\u00001", "declined"]])).ok).toBe(false);
-    expect(judge(base, set([["a\u00001", "declined"], ["a\u00002", "right"], ["b\u00001", "clarified"]])).ok).toBe(false);
-    expect(judge(base, set([["a\u00001", "clarified"], ["a\u00002", "clarified"], ["b\u00001", "clarified"]]), 1).ok).toBe(false);
+    expect(
+      judge(
+        base,
+        set([
+          ["a\u00001", "wrong"],
+          ["a\u00002", "right"],
+          ["b\u00001", "clarified"],
+        ]),
+      ).ok,
+    ).toBe(true);
+    expect(
+      judge(
+        base,
+        set([
+          ["a\u00001", "wrong"],
+          ["a\u00002", "wrong"],
+          ["b\u00001", "clarified"],
+        ]),
+      ).ok,
+    ).toBe(false);
+    expect(
+      judge(
+        base,
+        set([
+          ["a\u00001", "wrong"],
+          ["a\u00002", "right"],
+          ["b\u00001", "declined"],
+        ]),
+      ).ok,
+    ).toBe(false);
+    expect(
+      judge(
+        base,
+        set([
+          ["a\u00001", "declined"],
+          ["a\u00002", "right"],
+          ["b\u00001", "clarified"],
+        ]),
+      ).ok,
+    ).toBe(false);
+    expect(
+      judge(
+        base,
+        set([
+          ["a\u00001", "clarified"],
+          ["a\u00002", "clarified"],
+          ["b\u00001", "clarified"],
+        ]),
+        1,
+      ).ok,
+    ).toBe(false);
   });
   it("checks a phrasing before it is added", () => {
     expect(checkPhrasing("收不到验证码")).toBeNull();

@@ -20,7 +20,10 @@ describe("helpdesk eval", () => {
         { q: "登陆不上去", region: null },
       ];
       writeFileSync(join(dir, "in.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
-      const out = run(["eval", join(dir, "in.jsonl")]).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      const out = run(["eval", join(dir, "in.jsonl")])
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
       expect(out.map((o) => o.q)).toEqual(lines.map((l) => l.q));
       for (const o of out) expect(Object.keys(o).sort()).toEqual(["confidence", "got", "offered", "q", "reply"]);
       expect(out[0].got).toBe("password.forgot");
@@ -39,15 +42,27 @@ describe("helpdesk eval", () => {
 describe("helpdesk replay", () => {
   it("replays the project's dialogues against the sandbox; every turn meets its checks", () => {
     const file = join(ROOT, "tests", "fixtures", "dialogues.jsonl");
-    const dialogues = readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const dialogues = readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const dir = mkdtempSync(join(tmpdir(), "replay-"));
     try {
       writeFileSync(join(dir, "in.jsonl"), dialogues.map(({ id, region, turns }) => JSON.stringify({ id, region, turns })).join("\n"));
-      const out = new Map(run(["replay", join(dir, "in.jsonl")]).split("\n").filter(Boolean).map((l) => JSON.parse(l)).map((o) => [o.id, o]));
+      const out = new Map(
+        run(["replay", join(dir, "in.jsonl")])
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+          .map((o) => [o.id, o]),
+      );
       const fails: string[] = [];
       for (const d of dialogues) {
         const o = out.get(d.id);
-        if (!o || o.turns.length !== d.turns.length) { fails.push(`${d.id}: no or short output`); continue; }
+        if (!o || o.turns.length !== d.turns.length) {
+          fails.push(`${d.id}: no or short output`);
+          continue;
+        }
         d.expect.forEach((e: any, i: number) => {
           if (!e) return;
           const t = o.turns[i];

@@ -17,8 +17,14 @@ describe("stop said inside a sentence", () => {
 
 describe("status questions", () => {
   it.each([
-    ["我的调转到哪一步了", "transfer-status"], ["我调转的申请新单位接收了没", "transfer-status"], ["调动成功了吗", "transfer-status"],
-    ["撤回成功了吗", "withdraw-status"], ["我刚才撤回了 成功了没有", "withdraw-status"],
-    ["单位调转怎么办理", null], ["撤回后多久可以重新注册", null], ["怎么撤回注册", null], ["调转需要多久", null],
+    ["我的调转到哪一步了", "transfer-status"],
+    ["我调转的申请新单位接收了没", "transfer-status"],
+    ["调动成功了吗", "transfer-status"],
+    ["撤回成功了吗", "withdraw-status"],
+    ["我刚才撤回了 成功了没有", "withdraw-status"],
+    ["单位调转怎么办理", null],
+    ["撤回后多久可以重新注册", null],
+    ["怎么撤回注册", null],
+    ["调转需要多久", null],
   ] as const)("%s → %s", (t, f) => expect(statusFlowOf(t)).toBe(f));
 });

@@ -35,7 +35,9 @@ let clock: ManualClock;
 let engine: Assistant;
 let turns: TurnEvent[];
 
-beforeAll(() => { sharedMatcher(); }, 120_000);
+beforeAll(() => {
+  sharedMatcher();
+}, 120_000);
 
 async function open(): Promise<Assistant> {
   const platform = await createPlatform({ HELPDESK_SANDBOX_DIR: join(dir, "sandbox"), HELPDESK_SANDBOX_FIXED_CODE: "1" } as NodeJS.ProcessEnv);
@@ -69,7 +71,8 @@ function filesUnder(root: string): { path: string; text: string }[] {
 }
 function holding(secret: string): string[] {
   return [...filesUnder(join(dir, "data")), { path: keyFileFor(join(dir, "data")), text: readFileSync(keyFileFor(join(dir, "data")), "utf8") }]
-    .filter((f) => f.text.includes(secret)).map((f) => f.path);
+    .filter((f) => f.text.includes(secret))
+    .map((f) => f.path);
 }
 
 describe("passwords are never stored, logged or echoed", () => {
@@ -126,7 +129,10 @@ describe("personal numbers at rest", () => {
     for (const f of forms) await say(`我的号码是${f}`, "u9");
     await engine.close();
     const digits = (s: string) => s.normalize("NFKC").replace(/\D/g, "");
-    const all = filesUnder(join(dir, "data")).map((f) => f.text).join("\n") + turns.map((t) => t.text).join("\n");
+    const all =
+      filesUnder(join(dir, "data"))
+        .map((f) => f.text)
+        .join("\n") + turns.map((t) => t.text).join("\n");
     for (const f of forms) {
       expect(all).not.toContain(f);
       expect(all.replace(/[\s-]/g, "")).not.toContain(digits(f).slice(-11));
@@ -166,7 +172,11 @@ describe("personal numbers at rest", () => {
     await a.write("k1", { id: ID });
     const b = new LowdbStore<{ id: string }>(join(dir, "shared"), () => {}, { box: SecretBox.fromSecret(key) });
     expect(await b.read("k1")).toEqual({ id: ID });
-    expect(readdirSync(join(dir, "shared")).map((f) => readFileSync(join(dir, "shared", f), "utf8")).join("")).not.toContain(ID);
+    expect(
+      readdirSync(join(dir, "shared"))
+        .map((f) => readFileSync(join(dir, "shared", f), "utf8"))
+        .join(""),
+    ).not.toContain(ID);
   });
 
   it("the generated key lives next to the data directory, not in it, 0600", async () => {
@@ -240,8 +250,12 @@ describe("idle conversations lose their flow state", () => {
       expect((await s.assistant.conversations.store.read(key))?.flow?.name).toBe("withdraw"); // not idle yet
       clock.advance(31 * 60 * 1000);
       await waitFor(async () => (await s.assistant.conversations.store.read(key))?.flow === null, "the flow state swept");
-      const files = filesUnder(join(s.dir, "data")).map((f) => f.text).join("\n");
+      const files = filesUnder(join(s.dir, "data"))
+        .map((f) => f.text)
+        .join("\n");
       expect(files).not.toContain(ID);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 });

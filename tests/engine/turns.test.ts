@@ -28,7 +28,8 @@ afterEach(async () => {
   await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
-const say = (t: string, extra: Record<string, unknown> = {}) => engine.handle({ key: { channel: "cli", conversationId: "c1", userId: "u1" }, text: t, ...extra });
+const say = (t: string, extra: Record<string, unknown> = {}) =>
+  engine.handle({ key: { channel: "cli", conversationId: "c1", userId: "u1" }, text: t, ...extra });
 
 describe("login trouble flow", () => {
   it("answers first, asks which message, then gives that message's answer", async () => {
@@ -433,7 +434,12 @@ describe("conversations that listen", () => {
 describe("waiting for a person", () => {
   it("after 转人工, what the user writes is passed on (no 您是想问, no second offer); a sure question is answered", async () => {
     const passed: string[] = [];
-    const tickets = { open: async () => "T-1", userMessage: async (_id: string, t: string) => { passed.push(t); } };
+    const tickets = {
+      open: async () => "T-1",
+      userMessage: async (_id: string, t: string) => {
+        passed.push(t);
+      },
+    };
     const e = createAssistant({ dataDir: join(dir, "data-wait"), clock, tickets });
     const t = (s: string) => e.handle({ key: { channel: "web", conversationId: "w", userId: "u" }, text: s });
     expect((await t("转人工")).topic).toBe("handoff.human");

@@ -38,10 +38,7 @@ describe("check-progress flow", () => {
   });
 
   it("not registered → says so and where to register", () => {
-    runTable(checkProgress, fakeContext(), [
-      ...identified,
-      [ok("getRegistration", null), { status: "done", say: ["没有查到", "先在省平台"] }],
-    ]);
+    runTable(checkProgress, fakeContext(), [...identified, [ok("getRegistration", null), { status: "done", say: ["没有查到", "先在省平台"] }]]);
   });
 
   it("platform unavailable → failed, nothing changed, a person offered", () => {

@@ -35,7 +35,12 @@ describe("flow rules (knowledge/flows)", () => {
     const td = kb.byId.get("register.title-date");
     const pw = kb.byId.get("password.forgot");
     const seed = squash((td?.source ?? []).map((s) => s.passage).join("") + (pw?.source ?? []).map((s) => s.passage).join(""));
-    for (const clause of ["从考试最后一天(生效时间)起算", "从具有职称管理权限的人力资源社会保障部门或者主管部门审批之日起算", "从评审通过之日起算", "2021年5月1日前取得的从公布之日起算"]) {
+    for (const clause of [
+      "从考试最后一天(生效时间)起算",
+      "从具有职称管理权限的人力资源社会保障部门或者主管部门审批之日起算",
+      "从评审通过之日起算",
+      "2021年5月1日前取得的从公布之日起算",
+    ]) {
       expect(seed).toContain(squash(clause));
     }
     expect(squash(r.titleDate.exam)).toContain(squash("从考试最后一天(生效时间)起算"));
@@ -49,7 +54,7 @@ describe("flow rules (knowledge/flows)", () => {
   it("a missing sentence is reported as file:line", () => {
     const problems = withCopy((dir) => {
       const p = join(dir, "flows", "password.yaml");
-      writeFileSync(p, readFileSync(p, "utf8").replace(/^admin_reset: .*$/m, "admin_reset: \"\""));
+      writeFileSync(p, readFileSync(p, "utf8").replace(/^admin_reset: .*$/m, 'admin_reset: ""'));
     });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/flows[/\\]password\.yaml:\d+: admin_reset: must not be empty/);
@@ -59,7 +64,12 @@ describe("flow rules (knowledge/flows)", () => {
   it("a bad switch date and an unknown key are reported with their lines", () => {
     const problems = withCopy((dir) => {
       const p = join(dir, "flows", "title-date.yaml");
-      writeFileSync(p, readFileSync(p, "utf8").replace('switch_date: "2021-05-01"', 'switch_date: "2021-02-30"').replace(/^exam:/m, "exams:"));
+      writeFileSync(
+        p,
+        readFileSync(p, "utf8")
+          .replace('switch_date: "2021-05-01"', 'switch_date: "2021-02-30"')
+          .replace(/^exam:/m, "exams:"),
+      );
     });
     expect(problems.some((p) => /title-date\.yaml:\d+: review\.taian\.switch_date: is not a real day/.test(p))).toBe(true);
     expect(problems.some((p) => /title-date\.yaml:\d+: .*exams/.test(p))).toBe(true);
@@ -68,7 +78,10 @@ describe("flow rules (knowledge/flows)", () => {
   it("a per-city rule edited without its entry variant is caught", () => {
     const problems = withCopy((dir) => {
       const p = join(dir, "flows", "title-date.yaml");
-      writeFileSync(p, readFileSync(p, "utf8").replace("  zaozhuang: 经评审取得职称的，从评审通过之日起算。", "  zaozhuang: 经评审取得职称的，从发证之日起算。"));
+      writeFileSync(
+        p,
+        readFileSync(p, "utf8").replace("  zaozhuang: 经评审取得职称的，从评审通过之日起算。", "  zaozhuang: 经评审取得职称的，从发证之日起算。"),
+      );
     });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/title-date\.yaml:\d+: review\.zaozhuang differs from the register\.title-date entry's variant/);

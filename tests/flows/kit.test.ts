@@ -4,18 +4,31 @@ import type { FlowInput } from "../../flows/types.ts";
 import { fakeContext, ok } from "./table.ts";
 
 const text = (t: string, choiceIndex?: number): FlowInput => ({ kind: "text", text: t, choiceIndex });
-const OPTIONS = [{ label: "考试取得", value: "exam" }, { label: "评审取得", value: "review" }] as const;
+const OPTIONS = [
+  { label: "考试取得", value: "exam" },
+  { label: "评审取得", value: "review" },
+] as const;
 
 describe("kit", () => {
   it("a question keeps its choices out of the text", () => {
-    expect(ask("怎么取得的？", ["考试取得", "评审取得"], "t")).toEqual({ text: "怎么取得的？", choices: ["考试取得", "评审取得"], expects: "pick-or-text", topic: "t" });
+    expect(ask("怎么取得的？", ["考试取得", "评审取得"], "t")).toEqual({
+      text: "怎么取得的？",
+      choices: ["考试取得", "评审取得"],
+      expects: "pick-or-text",
+      topic: "t",
+    });
   });
 
   it("choose: the core's number or click, then the label typed, then words in their order", () => {
     expect(choose(text("2", 1), OPTIONS)).toBe("review");
     expect(choose(text("9", 8), OPTIONS)).toBeUndefined();
     expect(choose(text(" 考试 取得 "), OPTIONS)).toBe("exam");
-    expect(choose(text("考评的"), OPTIONS, [[/考/, "exam"], [/评/, "review"]])).toBe("exam");
+    expect(
+      choose(text("考评的"), OPTIONS, [
+        [/考/, "exam"],
+        [/评/, "review"],
+      ]),
+    ).toBe("exam");
     expect(choose(text("别的"), OPTIONS, [[/考/, "exam"]])).toBeUndefined();
     expect(choose(ok("getTransfer", null), OPTIONS)).toBeUndefined();
   });

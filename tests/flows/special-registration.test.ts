@@ -9,7 +9,10 @@ const begin = ["怎么注册", { step: "case", say: [`〔${T}`], choices: CASES,
 
 describe("special-registration flow", () => {
   it("a case that is the same everywhere → its entry", () => {
-    runTable(specialRegistration, ctx(), [[...begin], ["我是自由职业", { status: "done", say: [answerOf("special.freelancer")], topic: "special.freelancer" }]]);
+    runTable(specialRegistration, ctx(), [
+      [...begin],
+      ["我是自由职业", { status: "done", say: [answerOf("special.freelancer")], topic: "special.freelancer" }],
+    ]);
   });
 
   it("a case that differs by city, city unknown → asks; the city picked gets that edition and is remembered", () => {

@@ -5,7 +5,16 @@
 import { expect } from "vitest";
 import type { Expects, Region, Reply } from "../../bot/message.ts";
 import type {
-  FlowContext, FlowDef, FlowInput, FlowStatus, FlowStep, PlatformOp, PlatformOps, PlatformRequest, PlatformResult, PlatformResultFor,
+  FlowContext,
+  FlowDef,
+  FlowInput,
+  FlowStatus,
+  FlowStep,
+  PlatformOp,
+  PlatformOps,
+  PlatformRequest,
+  PlatformResult,
+  PlatformResultFor,
 } from "../../flows/types.ts";
 import type { PlatformErrorCode } from "../../adapters/platform/types.ts";
 import { maskIdNumber, validateIdNumber } from "../../adapters/platform/id-number.ts";
@@ -26,7 +35,10 @@ export function fakeContext(over: Partial<FlowContext> & { classifyAs?: Record<s
     now: () => 0,
     newKey: () => `key-${++keys}`,
     findIdNumber: (t) => {
-      const m = t.normalize("NFKC").replace(/[\s-]/g, "").match(/(?<!\d)\d{14,18}[\dXx]?(?!\d)/);
+      const m = t
+        .normalize("NFKC")
+        .replace(/[\s-]/g, "")
+        .match(/(?<!\d)\d{14,18}[\dXx]?(?!\d)/);
       if (!m) return null;
       const v = validateIdNumber(m[0]);
       return v.ok ? { ok: true, idNumber: v.idNumber, masked: maskIdNumber(v.idNumber) } : { ok: false, reason: `（${v.reason}）` };
@@ -126,7 +138,11 @@ export function runTable<S>(flow: FlowDef<S>, ctx: FlowContext, rows: Row[]): Fl
     expect(s.holdCode, `${where}: holdCode`).toBe(want.holdCode);
     expect(s.setRegion, `${where}: setRegion`).toBe(want.setRegion);
     expect(s.next, `${where}: next`).toEqual(want.next);
-    if (want.sensitiveInput) expect(s.replies.some((r) => r.sensitiveInput), `${where}: sensitiveInput`).toBe(true);
+    if (want.sensitiveInput)
+      expect(
+        s.replies.some((r) => r.sensitiveInput),
+        `${where}: sensitiveInput`,
+      ).toBe(true);
     if (want.unhandled) expect(s.replies, `${where}: unhandled says nothing`).toEqual([]);
     if (last?.choices?.length) choices = last.choices;
   });

@@ -106,12 +106,19 @@ describe("title-date flow listens", () => {
   const now = Date.UTC(2026, 10, 20); // 2026-11-20
   it("“泰安的，评审取得的职称，通过时间怎么填”: how and city from the first message, only the date asked", () => {
     runTable(flow, fakeContext({ region: "taian", now: () => now }), [
-      ["泰安的，评审取得的职称，通过时间怎么填", { step: "date", say: [answerOf(T, "taian"), "评审取得", "什么时候评审通过"], notSay: ["怎么取得的"], expects: "text" }],
+      [
+        "泰安的，评审取得的职称，通过时间怎么填",
+        { step: "date", say: [answerOf(T, "taian"), "评审取得", "什么时候评审通过"], notSay: ["怎么取得的"], expects: "text" },
+      ],
       ["前年三月", { status: "done", say: ["2021年5月1日后取得", "评审通过之日"] }],
     ]);
   });
   it.each([
-    ["去年", "评审通过之日"], ["2020年6月", "公布之日"], ["21年4月30号", "公布之日"], ["大前年年底", "评审通过之日"], ["2021.5", "哪一天"],
+    ["去年", "评审通过之日"],
+    ["2020年6月", "公布之日"],
+    ["21年4月30号", "公布之日"],
+    ["大前年年底", "评审通过之日"],
+    ["2021.5", "哪一天"],
   ])("%s is read against the clock", (date, said) => {
     runTable(flow, fakeContext({ region: "taian", now: () => now }), [
       ["职称评审通过时间怎么填", { step: "how" }],

@@ -24,7 +24,16 @@ const toConfirm: Row[] = [
   ...toUnit,
   ["第二人民医院", { step: "units", request: { op: "findUnits", query: "第二人民医院" } }],
   [ok("findUnits", [HOSPITAL, HOSPITAL_TAIAN]), { step: "pick", choices: [HOSPITAL.name, HOSPITAL_TAIAN.name], expects: "pick-or-text" }],
-  [{ pick: 0 }, { step: "confirm", say: ["从“枣庄市示例第一中学”调往“枣庄市第二人民医院”", "原单位管理员先审核同意转出"], choices: ["确认提交", "先不提交"], expects: "pick", state: { to: HOSPITAL, grant: GRANT } }],
+  [
+    { pick: 0 },
+    {
+      step: "confirm",
+      say: ["从“枣庄市示例第一中学”调往“枣庄市第二人民医院”", "原单位管理员先审核同意转出"],
+      choices: ["确认提交", "先不提交"],
+      expects: "pick",
+      state: { to: HOSPITAL, grant: GRANT },
+    },
+  ],
 ];
 
 describe("transfer flow", () => {
@@ -39,12 +48,23 @@ describe("transfer flow", () => {
 
   it("“我要从A单位调到B单位” with ID and name: nothing asked again, the named unit searched right after the code", () => {
     runTable(transfer, fakeContext(), [
-      [`我要从枣庄市示例第一中学调到第二人民医院 ${ID} 张明`, { step: "lookup", request: { op: "getRegistration", idNumber: ID, name: "张明" }, say: [`好的，张明，身份证 ${ID_MASKED}`], state: { said: { toUnit: "第二人民医院" } } }],
+      [
+        `我要从枣庄市示例第一中学调到第二人民医院 ${ID} 张明`,
+        {
+          step: "lookup",
+          request: { op: "getRegistration", idNumber: ID, name: "张明" },
+          say: [`好的，张明，身份证 ${ID_MASKED}`],
+          state: { said: { toUnit: "第二人民医院" } },
+        },
+      ],
       [ok("getRegistration", registration("approved")), { step: "existing", request: { op: "getTransfer", idNumber: ID }, state: { toQuery: "第二人民医院" } }],
       [ok("getTransfer", null), { step: "send-code", request: { op: "sendCode", idNumber: ID, purpose: "transfer" } }],
       [ok("sendCode", { maskedPhone: "138****0001" }), { step: "code", expects: "secret" }],
       ["000000", { step: "verifying", request: check, secretInput: true, holdCode: "000000" }],
-      [ok("verifyCode", { grant: GRANT, expiresAt: "x" }), { step: "units", request: { op: "findUnits", query: "第二人民医院" }, say: ["您要调往“第二人民医院”"], notSay: ["请问要调往哪个单位"] }],
+      [
+        ok("verifyCode", { grant: GRANT, expiresAt: "x" }),
+        { step: "units", request: { op: "findUnits", query: "第二人民医院" }, say: ["您要调往“第二人民医院”"], notSay: ["请问要调往哪个单位"] },
+      ],
     ]);
   });
 
@@ -84,7 +104,10 @@ describe("transfer flow", () => {
   });
 
   it("pending items → failed with the reason; the platform down at the start → failed", () => {
-    runTable(transfer, fakeContext(), [...toCode.slice(0, 5), [err("sendCode", "has_pending"), { status: "failed", say: ["无待审核信息的情况下才能调转单位"] }]]);
+    runTable(transfer, fakeContext(), [
+      ...toCode.slice(0, 5),
+      [err("sendCode", "has_pending"), { status: "failed", say: ["无待审核信息的情况下才能调转单位"] }],
+    ]);
     runTable(transfer, fakeContext(), [
       ...toConfirm,
       [{ pick: 0 }, { step: "starting", request: start }],
@@ -93,7 +116,11 @@ describe("transfer flow", () => {
   });
 
   it("no → nothing submitted; a shrug is unhandled", () => {
-    runTable(transfer, fakeContext(), [...toConfirm, ["嗯", { step: "confirm", unhandled: true }], ["先不提交", { status: "done", say: ["没有提交调转申请"] }]]);
+    runTable(transfer, fakeContext(), [
+      ...toConfirm,
+      ["嗯", { step: "confirm", unhandled: true }],
+      ["先不提交", { status: "done", say: ["没有提交调转申请"] }],
+    ]);
   });
 });
 
@@ -103,7 +130,10 @@ describe("transfer status", () => {
     runTable(transferStatus, ctx, [
       ["我的调转到哪一步了", { step: "lookup", request: { op: "getRegistration", idNumber: ID, name: "张明" }, topic: "action.transfer" }],
       [ok("getRegistration", registration("approved")), { step: "status", request: { op: "getTransfer", idNumber: ID } }],
-      [ok("getTransfer", transferInfo("pending_out")), { status: "done", say: ["调往“枣庄市第二人民医院”", "等待原单位管理员审核同意转出", "联系原单位管理员"], topic: "action.transfer" }],
+      [
+        ok("getTransfer", transferInfo("pending_out")),
+        { status: "done", say: ["调往“枣庄市第二人民医院”", "等待原单位管理员审核同意转出", "联系原单位管理员"], topic: "action.transfer" },
+      ],
     ]);
   });
   it("no transfer yet says so", () => {

@@ -12,13 +12,22 @@ const toCode: Row[] = [
   ["帮我撤回注册", { step: "id" }],
   [ID, { step: "name" }],
   ["张明", { step: "lookup", request: { op: "getRegistration", idNumber: ID, name: "张明" }, say: [`好的，张明，身份证 ${ID_MASKED}`], notSay: [ID] }],
-  [ok("getRegistration", registration("pending")), { step: "send-code", request: { op: "sendCode", idNumber: ID, purpose: "withdraw" }, state: { key: "key-1", unitName: "枣庄市示例第一中学" } }],
-  [ok("sendCode", { maskedPhone: "138****0001" }), { step: "code", say: ["将要撤回的是", "枣庄市示例第一中学", "138****0001", "6位验证码"], expects: "secret", sensitiveInput: true }],
+  [
+    ok("getRegistration", registration("pending")),
+    { step: "send-code", request: { op: "sendCode", idNumber: ID, purpose: "withdraw" }, state: { key: "key-1", unitName: "枣庄市示例第一中学" } },
+  ],
+  [
+    ok("sendCode", { maskedPhone: "138****0001" }),
+    { step: "code", say: ["将要撤回的是", "枣庄市示例第一中学", "138****0001", "6位验证码"], expects: "secret", sensitiveInput: true },
+  ],
 ];
 const toConfirm: Row[] = [
   ...toCode,
   ["000000", { step: "verifying", request: check, secretInput: true, holdCode: "000000" }],
-  [ok("verifyCode", { grant: GRANT, expiresAt: "2026-11-20T08:10:00Z" }), { step: "confirm", say: ["验证码正确", "最后确认"], choices: CONFIRM, expects: "pick", state: { grant: GRANT } }],
+  [
+    ok("verifyCode", { grant: GRANT, expiresAt: "2026-11-20T08:10:00Z" }),
+    { step: "confirm", say: ["验证码正确", "最后确认"], choices: CONFIRM, expects: "pick", state: { grant: GRANT } },
+  ],
 ];
 
 describe("withdraw flow", () => {
@@ -33,7 +42,15 @@ describe("withdraw flow", () => {
 
   it("ID number and name in the first message: no question asked again, what was understood said masked", () => {
     runTable(withdraw, fakeContext(), [
-      [`帮我撤回注册 ${ID} 张明`, { step: "lookup", request: { op: "getRegistration", idNumber: ID, name: "张明" }, say: [`好的，张明，身份证 ${ID_MASKED}`], notSay: [ID, "请输入您的身份证号", "请输入您注册时填写的姓名"] }],
+      [
+        `帮我撤回注册 ${ID} 张明`,
+        {
+          step: "lookup",
+          request: { op: "getRegistration", idNumber: ID, name: "张明" },
+          say: [`好的，张明，身份证 ${ID_MASKED}`],
+          notSay: [ID, "请输入您的身份证号", "请输入您注册时填写的姓名"],
+        },
+      ],
     ]);
   });
 
@@ -86,11 +103,19 @@ describe("withdraw flow", () => {
     ["bad_code", "验证码已过期"],
     ["not_pending", "已经不是待审核状态"],
   ] as const)("withdraw fails with %s → failed, nothing changed", (code, said) => {
-    runTable(withdraw, fakeContext(), [...toConfirm, [{ pick: 0 }, { step: "withdrawing", request: act }], [err("withdraw", code), { status: "failed", say: [said] }]]);
+    runTable(withdraw, fakeContext(), [
+      ...toConfirm,
+      [{ pick: 0 }, { step: "withdrawing", request: act }],
+      [err("withdraw", code), { status: "failed", say: [said] }],
+    ]);
   });
 
   it("an expired code at the check → failed", () => {
-    runTable(withdraw, fakeContext(), [...toCode, ["000000", { step: "verifying", request: check, secretInput: true, holdCode: "000000" }], [err("verifyCode", "code_expired"), { status: "failed", say: ["验证码已过期"] }]]);
+    runTable(withdraw, fakeContext(), [
+      ...toCode,
+      ["000000", { step: "verifying", request: check, secretInput: true, holdCode: "000000" }],
+      [err("verifyCode", "code_expired"), { status: "failed", say: ["验证码已过期"] }],
+    ]);
   });
 
   it("sending the code fails → failed", () => {
@@ -102,7 +127,10 @@ describe("withdraw status", () => {
   it("“撤回成功了吗” for the person identified earlier: looked up without asking, said as the answer", () => {
     const ctx = fakeContext({ identified: { idNumber: ID, masked: ID_MASKED, name: "张明" } });
     runTable(withdrawStatus, ctx, [
-      ["撤回成功了吗", { step: "lookup", request: { op: "getRegistration", idNumber: ID, name: "张明" }, say: [`好的，张明，身份证 ${ID_MASKED}`], topic: "action.withdraw" }],
+      [
+        "撤回成功了吗",
+        { step: "lookup", request: { op: "getRegistration", idNumber: ID, name: "张明" }, say: [`好的，张明，身份证 ${ID_MASKED}`], topic: "action.withdraw" },
+      ],
       [ok("getRegistration", registration("withdrawn")), { status: "done", say: ["撤回已成功"], topic: "action.withdraw" }],
     ]);
   });

@@ -3,7 +3,10 @@ import { wrongUnit } from "../../flows/wrong-unit.ts";
 import { answerOf, fakeContext, runTable } from "./table.ts";
 
 const T = "register.wrong-unit";
-const begin = ["注册选错单位了", { step: "status", say: [answerOf(T)], choices: ["还在审核中（待审核）", "已经审核通过了"], expects: "pick-or-text", topic: T }] as const;
+const begin = [
+  "注册选错单位了",
+  { step: "status", say: [answerOf(T)], choices: ["还在审核中（待审核）", "已经审核通过了"], expects: "pick-or-text", topic: T },
+] as const;
 
 describe("wrong-unit flow", () => {
   it("pending, remembers the password → how to withdraw, then offers to do it; yes starts withdraw", () => {
@@ -25,7 +28,10 @@ describe("wrong-unit flow", () => {
   });
 
   it("approved → the transfer entry, labelled as such", () => {
-    runTable(wrongUnit, fakeContext(), [[...begin], ["已经通过了", { status: "done", say: ["不能再撤回", answerOf("staff.transfer-unit")], topic: "staff.transfer-unit" }]]);
+    runTable(wrongUnit, fakeContext(), [
+      [...begin],
+      ["已经通过了", { status: "done", say: ["不能再撤回", answerOf("staff.transfer-unit")], topic: "staff.transfer-unit" }],
+    ]);
   });
 
   it("anything else at each question → unhandled", () => {

@@ -24,7 +24,14 @@ async function tempDir(): Promise<string> {
   return d;
 }
 async function start(opts: { dir?: string; port?: number; delayMs?: number; clock?: ManualClock } = {}): Promise<SandboxServer> {
-  const s = await startSandboxServer({ port: opts.port ?? 0, host: "127.0.0.1", dir: opts.dir ?? (await tempDir()), fixedCode: true, delayMs: opts.delayMs, clock: opts.clock });
+  const s = await startSandboxServer({
+    port: opts.port ?? 0,
+    host: "127.0.0.1",
+    dir: opts.dir ?? (await tempDir()),
+    fixedCode: true,
+    delayMs: opts.delayMs,
+    clock: opts.clock,
+  });
   servers.push(s);
   return s;
 }

@@ -34,7 +34,10 @@ afterEach(async () => {
 
 async function outbox(d = dir): Promise<Array<{ phone: string; code: string; purpose: string; time: string }>> {
   const text = await readFile(join(d, "outbox.jsonl"), "utf8").catch(() => "");
-  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 async function lastCode(): Promise<string> {
   const o = await outbox();
@@ -76,12 +79,21 @@ describe("demo people (sandbox-people.md)", () => {
   });
 
   it("王芳: rejected, 所学专业填写有误", async () => {
-    expect(await p.getRegistration(WANG, "王芳")).toMatchObject({ state: "rejected", rejectReason: "所学专业填写有误", unit: { name: "滕州市示例建筑设计院" } });
+    expect(await p.getRegistration(WANG, "王芳")).toMatchObject({
+      state: "rejected",
+      rejectReason: "所学专业填写有误",
+      unit: { name: "滕州市示例建筑设计院" },
+    });
     expect(await p.checkLogin(WANG, "professional")).toBe("rejected");
   });
 
   it("赵强: employer administrator only, approved; logging in as a professional is the wrong role", async () => {
-    expect(await p.getRegistration(ZHAO, "赵强")).toMatchObject({ role: "employer", state: "approved", unit: { name: "泰安市岱岳区示例农业技术推广站", role: "employer" }, reviewer: { role: "supervisor" } });
+    expect(await p.getRegistration(ZHAO, "赵强")).toMatchObject({
+      role: "employer",
+      state: "approved",
+      unit: { name: "泰安市岱岳区示例农业技术推广站", role: "employer" },
+      reviewer: { role: "supervisor" },
+    });
     expect(await p.getAccount(ZHAO)).toMatchObject({ roles: ["employer"], state: "approved" });
     expect(await p.checkLogin(ZHAO, "professional")).toBe("wrong_role");
     expect(await p.checkLogin(ZHAO, "employer")).toBe("ok");
@@ -265,7 +277,11 @@ describe("transfers (seed §11)", () => {
     expect(await p.getRegistration(CHEN, "陈静")).toMatchObject({ unit: { name: "台儿庄区示例卫生院" } });
     expect(await p.approveTransferIn(CHEN)).toMatchObject({ id: t.id, state: "completed" });
     expect(await p.getTransfer(CHEN)).toMatchObject({ id: t.id, state: "completed" });
-    expect(await p.getRegistration(CHEN, "陈静")).toMatchObject({ state: "approved", unit: { name: "枣庄市示例第一中学" }, reviewer: { name: "枣庄市示例第一中学" } });
+    expect(await p.getRegistration(CHEN, "陈静")).toMatchObject({
+      state: "approved",
+      unit: { name: "枣庄市示例第一中学" },
+      reviewer: { name: "枣庄市示例第一中学" },
+    });
     // Nothing pending any more: a new transfer may start.
     await p.sendCode(CHEN, "transfer");
   });
@@ -285,34 +301,64 @@ describe("transfers (seed §11)", () => {
 describe("registration order (seed §1): supervisor → employer → professional", () => {
   it("each level waits for the one above to be approved", async () => {
     const hrss = await unitId("泰安市人力资源和社会保障局");
-    const sup = await p.register({ role: "supervisor", idNumber: ZHOU, name: "周杰", phone: "13800000006", unit: { name: "泰安市示例文化和旅游局", city: "taian", hrssId: hrss } });
+    const sup = await p.register({
+      role: "supervisor",
+      idNumber: ZHOU,
+      name: "周杰",
+      phone: "13800000006",
+      unit: { name: "泰安市示例文化和旅游局", city: "taian", hrssId: hrss },
+    });
     expect(sup).toMatchObject({ role: "supervisor", state: "pending", reviewer: { id: hrss, role: "hrss" } });
     const supId = sup.unit.id;
     // An employer cannot register under a supervisor that is still pending.
     const newcomer = "370902199703154011"; // not in the seed data
-    expect(await errorOf(p.register({ role: "employer", idNumber: "370921199408081023", name: "钱琳", phone: "13800000016", unit: { name: "泰安市示例博物馆", city: "taian", supervisorId: supId } }))).toBe("unit_not_found");
+    expect(
+      await errorOf(
+        p.register({
+          role: "employer",
+          idNumber: "370921199408081023",
+          name: "钱琳",
+          phone: "13800000016",
+          unit: { name: "泰安市示例博物馆", city: "taian", supervisorId: supId },
+        }),
+      ),
+    ).toBe("unit_not_found");
     expect(await p.findUnits("文化和旅游局")).toEqual([]); // pending units are not offered
     await p.reviewRegistration(ZHOU, true);
     expect(await p.checkLogin(ZHOU, "supervisor")).toBe("ok");
 
-    const emp = await p.register({ role: "employer", idNumber: "370921199408081023", name: "钱琳", phone: "13800000016", unit: { name: "泰安市示例博物馆", city: "taian", supervisorId: supId } });
+    const emp = await p.register({
+      role: "employer",
+      idNumber: "370921199408081023",
+      name: "钱琳",
+      phone: "13800000016",
+      unit: { name: "泰安市示例博物馆", city: "taian", supervisorId: supId },
+    });
     expect(emp).toMatchObject({ role: "employer", state: "pending", reviewer: { id: supId } });
-    expect(await errorOf(p.register({ role: "professional", idNumber: newcomer, name: "马超", phone: "13900000001", unitId: emp.unit.id }))).toBe("unit_not_found");
+    expect(await errorOf(p.register({ role: "professional", idNumber: newcomer, name: "马超", phone: "13900000001", unitId: emp.unit.id }))).toBe(
+      "unit_not_found",
+    );
     await p.reviewRegistration("370921199408081023", true, undefined, "employer");
 
     // 钱琳 is now both a professional elsewhere and this unit's admin.
     expect(await p.getAccount("370921199408081023")).toMatchObject({ roles: ["professional", "employer"], state: "approved" });
     const newbie = "370406199212123024"; // 杨柳 already exists as a professional: conflict
     expect(await errorOf(p.register({ role: "professional", idNumber: newbie, name: "杨柳", phone: "13800000019", unitId: emp.unit.id }))).toBe("conflict");
-    expect(await errorOf(p.register({ role: "professional", idNumber: newbie, name: "别人", phone: "13800000019", unitId: emp.unit.id }))).toBe("name_mismatch");
+    expect(await errorOf(p.register({ role: "professional", idNumber: newbie, name: "别人", phone: "13800000019", unitId: emp.unit.id }))).toBe(
+      "name_mismatch",
+    );
     const zhou2 = await p.register({ role: "professional", idNumber: ZHOU, name: "周杰", phone: "13800000006", unitId: emp.unit.id });
     expect(zhou2).toMatchObject({ role: "professional", state: "pending", reviewer: { id: emp.unit.id, name: "泰安市示例博物馆" } });
     expect(await p.checkLogin(ZHOU, "professional")).toBe("pending");
   });
 
   it("hrss accounts are not registered; an invalid number is refused", async () => {
-    expect(await errorOf(p.register({ role: "hrss" as "professional", idNumber: ZHOU, name: "周杰", phone: "13800000006", unitId: "zz-h01" }))).toBe("conflict");
-    expect(await errorOf(p.register({ role: "professional", idNumber: "370402198503122015", name: "张明", phone: "13800000001", unitId: "zz-e01" }))).toBe("invalid_id");
+    expect(await errorOf(p.register({ role: "hrss" as "professional", idNumber: ZHOU, name: "周杰", phone: "13800000006", unitId: "zz-h01" }))).toBe(
+      "conflict",
+    );
+    expect(await errorOf(p.register({ role: "professional", idNumber: "370402198503122015", name: "张明", phone: "13800000001", unitId: "zz-e01" }))).toBe(
+      "invalid_id",
+    );
   });
 });
 

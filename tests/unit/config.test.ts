@@ -38,7 +38,12 @@ const VALID: Record<string, string> = {
 };
 
 function errorOf(env: Record<string, string>): ConfigError {
-  try { readConfig(env, "/work"); } catch (e) { if (e instanceof ConfigError) return e; throw e; }
+  try {
+    readConfig(env, "/work");
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
   throw new Error(`no error for ${JSON.stringify(env)}`);
 }
 
@@ -51,8 +56,16 @@ describe("readConfig", () => {
     const { config, warnings } = readConfig({}, "/work");
     expect(warnings).toEqual([]);
     expect(config).toMatchObject({
-      port: 3978, host: "0.0.0.0", dataDir: "/work/data", sandboxDir: "/work/sandbox-data", rateLimit: 120,
-      wechat: null, botFramework: {}, sandboxFixedCode: false, trustProxy: false, retentionDays: 180,
+      port: 3978,
+      host: "0.0.0.0",
+      dataDir: "/work/data",
+      sandboxDir: "/work/sandbox-data",
+      rateLimit: 120,
+      wechat: null,
+      botFramework: {},
+      sandboxFixedCode: false,
+      trustProxy: false,
+      retentionDays: 180,
       hours: { timeZone: "Asia/Shanghai", days: [1, 2, 3, 4, 5], start: "08:30", end: "17:30", holidays: [], extraDays: [] },
     });
     expect(config.platformUrl).toBeUndefined();
@@ -73,14 +86,39 @@ describe("readConfig", () => {
     const { config, warnings } = readConfig(VALID, "/work");
     expect(warnings).toEqual([]);
     expect(config).toMatchObject({
-      port: 8080, host: "127.0.0.1", dataDir: "/srv/helpdesk/data", sandboxDir: "/srv/helpdesk/sandbox",
-      platformUrl: "http://127.0.0.1:3979", rateLimit: 60, redisUrl: VALID.HELPDESK_REDIS_URL, databaseUrl: VALID.HELPDESK_DATABASE_URL,
-      wechat: { puppet: "wechaty-puppet-service", token: "puppet_token_123", name: "helpdesk-bot", prefix: "客服", rooms: ["继续教育群", "room-123@chatroom"], sendPerMinute: 30 },
+      port: 8080,
+      host: "127.0.0.1",
+      dataDir: "/srv/helpdesk/data",
+      sandboxDir: "/srv/helpdesk/sandbox",
+      platformUrl: "http://127.0.0.1:3979",
+      rateLimit: 60,
+      redisUrl: VALID.HELPDESK_REDIS_URL,
+      databaseUrl: VALID.HELPDESK_DATABASE_URL,
+      wechat: {
+        puppet: "wechaty-puppet-service",
+        token: "puppet_token_123",
+        name: "helpdesk-bot",
+        prefix: "客服",
+        rooms: ["继续教育群", "room-123@chatroom"],
+        sendPerMinute: 30,
+      },
       botFramework: { appId: VALID.MicrosoftAppId, appPassword: "secret pass", appType: "SingleTenant", tenantId: VALID.MicrosoftAppTenantId },
-      secretKey: VALID.HELPDESK_SECRET_KEY, cacheDir: "/var/cache/helpdesk", knowledgeDir: "/srv/helpdesk/knowledge",
-      sandboxFixedCode: true, trustProxy: ["10.0.0.0/8", "127.0.0.1"], allowedOrigins: ["https://www.sdgsxt.cn", "http://localhost:8080"],
-      hours: { timeZone: "Asia/Shanghai", days: [1, 2, 3, 4, 5, 6], start: "09:00", end: "18:00", holidays: ["2026-10-01", "2026-10-02"], extraDays: ["2026-09-27"] },
-      retentionDays: 90, now: Date.parse("2026-11-24T02:00:00Z"),
+      secretKey: VALID.HELPDESK_SECRET_KEY,
+      cacheDir: "/var/cache/helpdesk",
+      knowledgeDir: "/srv/helpdesk/knowledge",
+      sandboxFixedCode: true,
+      trustProxy: ["10.0.0.0/8", "127.0.0.1"],
+      allowedOrigins: ["https://www.sdgsxt.cn", "http://localhost:8080"],
+      hours: {
+        timeZone: "Asia/Shanghai",
+        days: [1, 2, 3, 4, 5, 6],
+        start: "09:00",
+        end: "18:00",
+        holidays: ["2026-10-01", "2026-10-02"],
+        extraDays: ["2026-09-27"],
+      },
+      retentionDays: 90,
+      now: Date.parse("2026-11-24T02:00:00Z"),
     });
   });
 
@@ -93,12 +131,25 @@ describe("readConfig", () => {
 
   it("accepts the other documented forms", () => {
     for (const env of [
-      { PORT: "0" }, { HELPDESK_RATE_LIMIT: "0" }, { HELPDESK_TRUST_PROXY: "true" }, { HELPDESK_TRUST_PROXY: "2" }, { HELPDESK_TRUST_PROXY: "loopback" },
-      { HELPDESK_TRUST_PROXY: "false" }, { HELPDESK_ALLOWED_ORIGINS: "*" }, { HELPDESK_SANDBOX_FIXED_CODE: "0" }, { HELPDESK_TIMEZONE: "UTC" },
-      { HELPDESK_PLATFORM_URL: "https://platform.example.com/api" }, { HELPDESK_REDIS_URL: "rediss://u:p@redis:6380" }, { HELPDESK_DATABASE_URL: "postgresql://db/helpdesk" },
-      { MicrosoftAppType: "multitenant", MicrosoftAppId: "a", MicrosoftAppPassword: "p" }, { MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: "a", MicrosoftAppTenantId: "t" },
-      { HELPDESK_NOW: "2026-11-24" }, { HELPDESK_NOW: "2026-11-24T10:00:00Z" }, { HELPDESK_NOW: "2026-11-24T10:00:00.123+0800" },
-    ]) expect(() => readConfig(env, "/work"), JSON.stringify(env)).not.toThrow();
+      { PORT: "0" },
+      { HELPDESK_RATE_LIMIT: "0" },
+      { HELPDESK_TRUST_PROXY: "true" },
+      { HELPDESK_TRUST_PROXY: "2" },
+      { HELPDESK_TRUST_PROXY: "loopback" },
+      { HELPDESK_TRUST_PROXY: "false" },
+      { HELPDESK_ALLOWED_ORIGINS: "*" },
+      { HELPDESK_SANDBOX_FIXED_CODE: "0" },
+      { HELPDESK_TIMEZONE: "UTC" },
+      { HELPDESK_PLATFORM_URL: "https://platform.example.com/api" },
+      { HELPDESK_REDIS_URL: "rediss://u:p@redis:6380" },
+      { HELPDESK_DATABASE_URL: "postgresql://db/helpdesk" },
+      { MicrosoftAppType: "multitenant", MicrosoftAppId: "a", MicrosoftAppPassword: "p" },
+      { MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: "a", MicrosoftAppTenantId: "t" },
+      { HELPDESK_NOW: "2026-11-24" },
+      { HELPDESK_NOW: "2026-11-24T10:00:00Z" },
+      { HELPDESK_NOW: "2026-11-24T10:00:00.123+0800" },
+    ])
+      expect(() => readConfig(env, "/work"), JSON.stringify(env)).not.toThrow();
     expect(readConfig({ HELPDESK_TRUST_PROXY: "2" }).config.trustProxy).toBe(2);
     expect(readConfig({ HELPDESK_TRUST_PROXY: "true" }).config.trustProxy).toBe(true);
     expect(readConfig({ HELPDESK_ALLOWED_ORIGINS: "*" }).config.allowedOrigins).toBe("*");
@@ -106,19 +157,36 @@ describe("readConfig", () => {
   });
 
   it.each([
-    ["PORT", "abc"], ["PORT", "70000"], ["PORT", "-1"], ["PORT", "80.5"],
-    ["HELPDESK_TIMEZONE", "Asia/Shanghia"], ["HELPDESK_TIMEZONE", "CST+8"],
-    ["HELPDESK_RATE_LIMIT", "lots"], ["HELPDESK_RATE_LIMIT", "-5"],
-    ["HELPDESK_PLATFORM_URL", "127.0.0.1:3979"], ["HELPDESK_PLATFORM_URL", "ftp://x"],
-    ["HELPDESK_REDIS_URL", "http://127.0.0.1:6379"], ["HELPDESK_DATABASE_URL", "mysql://db"],
-    ["HELPDESK_WECHAT_SEND_PER_MINUTE", "0"], ["HELPDESK_WECHAT_SEND_PER_MINUTE", "fast"],
-    ["WECHATY_NAME", "../etc/x"], ["MicrosoftAppType", "SingleTennant"],
-    ["HELPDESK_SANDBOX_FIXED_CODE", "maybe"], ["HELPDESK_TRUST_PROXY", "yes please"], ["HELPDESK_TRUST_PROXY", "10.0.0.0/99"],
-    ["HELPDESK_ALLOWED_ORIGINS", "www.example.com"], ["HELPDESK_ALLOWED_ORIGINS", "https://a.example.com/widget"],
-    ["HELPDESK_RETENTION_DAYS", "0"], ["HELPDESK_RETENTION_DAYS", "half a year"],
-    ["HELPDESK_WORKING_HOURS", "9 to 5"], ["HELPDESK_WORKING_HOURS", "Mon-Fri 18:00-09:00"],
-    ["HELPDESK_HOLIDAYS", "2026-02-30"], ["HELPDESK_EXTRA_WORKDAYS", "next saturday"],
-    ["HELPDESK_NOW", "tomorrow"], ["HELPDESK_NOW", "2026-13-01T00:00:00Z"], ["HELPDESK_NOW", "1732413600000"],
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["PORT", "-1"],
+    ["PORT", "80.5"],
+    ["HELPDESK_TIMEZONE", "Asia/Shanghia"],
+    ["HELPDESK_TIMEZONE", "CST+8"],
+    ["HELPDESK_RATE_LIMIT", "lots"],
+    ["HELPDESK_RATE_LIMIT", "-5"],
+    ["HELPDESK_PLATFORM_URL", "127.0.0.1:3979"],
+    ["HELPDESK_PLATFORM_URL", "ftp://x"],
+    ["HELPDESK_REDIS_URL", "http://127.0.0.1:6379"],
+    ["HELPDESK_DATABASE_URL", "mysql://db"],
+    ["HELPDESK_WECHAT_SEND_PER_MINUTE", "0"],
+    ["HELPDESK_WECHAT_SEND_PER_MINUTE", "fast"],
+    ["WECHATY_NAME", "../etc/x"],
+    ["MicrosoftAppType", "SingleTennant"],
+    ["HELPDESK_SANDBOX_FIXED_CODE", "maybe"],
+    ["HELPDESK_TRUST_PROXY", "yes please"],
+    ["HELPDESK_TRUST_PROXY", "10.0.0.0/99"],
+    ["HELPDESK_ALLOWED_ORIGINS", "www.example.com"],
+    ["HELPDESK_ALLOWED_ORIGINS", "https://a.example.com/widget"],
+    ["HELPDESK_RETENTION_DAYS", "0"],
+    ["HELPDESK_RETENTION_DAYS", "half a year"],
+    ["HELPDESK_WORKING_HOURS", "9 to 5"],
+    ["HELPDESK_WORKING_HOURS", "Mon-Fri 18:00-09:00"],
+    ["HELPDESK_HOLIDAYS", "2026-02-30"],
+    ["HELPDESK_EXTRA_WORKDAYS", "next saturday"],
+    ["HELPDESK_NOW", "tomorrow"],
+    ["HELPDESK_NOW", "2026-13-01T00:00:00Z"],
+    ["HELPDESK_NOW", "1732413600000"],
   ])("refuses %s=%s, naming the variable", (name, value) => {
     const e = errorOf({ [name]: value });
     expect(e.variable).toBe(name);
@@ -130,7 +198,9 @@ describe("readConfig", () => {
     expect(errorOf({ MicrosoftAppType: "SingleTenant", MicrosoftAppId: "a", MicrosoftAppPassword: "p" }).variable).toBe("MicrosoftAppTenantId");
     expect(errorOf({ MicrosoftAppType: "SingleTenant", MicrosoftAppTenantId: "t", MicrosoftAppPassword: "p" }).variable).toBe("MicrosoftAppId");
     expect(errorOf({ MicrosoftAppType: "SingleTenant", MicrosoftAppId: "a", MicrosoftAppTenantId: "t" }).variable).toBe("MicrosoftAppPassword");
-    expect(errorOf({ MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: "a", MicrosoftAppTenantId: "t", MicrosoftAppPassword: "p" }).variable).toBe("MicrosoftAppPassword");
+    expect(errorOf({ MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: "a", MicrosoftAppTenantId: "t", MicrosoftAppPassword: "p" }).variable).toBe(
+      "MicrosoftAppPassword",
+    );
   });
 
   it("warns about an unknown HELPDESK_* name (suggesting a near one) and ignores other names", () => {

@@ -29,7 +29,9 @@ const problems = () => readKnowledge(kdir()).problems.map(formatProblem);
 /** Runs a helpdesk command on the copy, in a fresh cache (so a start-up builds its snapshot). */
 function helpdesk(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT, encoding: "utf8", timeout: 90_000,
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 90_000,
     env: { ...process.env, HELPDESK_KNOWLEDGE_DIR: kdir(), HELPDESK_CACHE_DIR: join(dir, "cache"), HELPDESK_DATA_DIR: join(dir, "data") },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -86,7 +88,11 @@ const BREAKS: { name: string; breakIt: () => { id?: string; line: number; messag
       write(ROLE, src);
       // Reported at the later file (by name), naming the earlier one's place.
       const other = lineOf(read("password.forgot"), (l) => l === "  - 忘记密码怎么找回");
-      return { id: "password.forgot", line: other, message: `phrasing "忘记密码怎么找回" is also in .*login\\.wrong-role\\.yaml:${lineOf(src, (l) => l === "  - 忘记密码怎么找回")} \\(login\\.wrong-role\\)` };
+      return {
+        id: "password.forgot",
+        line: other,
+        message: `phrasing "忘记密码怎么找回" is also in .*login\\.wrong-role\\.yaml:${lineOf(src, (l) => l === "  - 忘记密码怎么找回")} \\(login\\.wrong-role\\)`,
+      };
     },
   },
   {
@@ -103,7 +109,11 @@ const BREAKS: { name: string; breakIt: () => { id?: string; line: number; messag
       const src = read(ROLE).replace(/^phrasings:\n/m, "phrasings:\n  - 职称申报材料有哪些\n");
       write(ROLE, src);
       const oos = readFileSync(join(kdir(), "out-of-scope.yaml"), "utf8");
-      return { id: "__oos", line: lineOf(oos, (l) => l.trim() === "- 职称申报材料有哪些"), message: `out-of-scope phrasing "职称申报材料有哪些" is also in .*login\\.wrong-role\\.yaml:${lineOf(src, (l) => l === "  - 职称申报材料有哪些")}` };
+      return {
+        id: "__oos",
+        line: lineOf(oos, (l) => l.trim() === "- 职称申报材料有哪些"),
+        message: `out-of-scope phrasing "职称申报材料有哪些" is also in .*login\\.wrong-role\\.yaml:${lineOf(src, (l) => l === "  - 职称申报材料有哪些")}`,
+      };
     },
   },
   {
@@ -146,18 +156,22 @@ describe("kb check", () => {
 
   const REAL = new Set(["bad YAML (an unclosed bracket)", "an unknown field", "an empty answer", "another entry's phrasing"]);
 
-  it.each(BREAKS)("exits 1 and names file:line for $name", ({ name, breakIt }) => {
-    const want = breakIt();
-    // A few through the real command (exit code included), the rest through the function it calls.
-    const r = REAL.has(name) ? helpdesk("kb", "check", "--quiet") : kbCheck();
-    expect(r.code).toBe(1);
-    const first = r.stderr.split("\n")[0];
-    if (want.id === "__oos") expect(first).toMatch(new RegExp(`out-of-scope\\.yaml:${want.line}: ${want.message}`));
-    else expect(first).toMatch(at(want.id ?? ROLE, want.line, want.message));
-    // The broken file is named once, not echoed as a missing entry.
-    expect(r.stderr).not.toMatch(/missing entry/);
-    expect(r.stderr).toMatch(/kb check: \d+ error\(s\)/);
-  }, 90_000);
+  it.each(BREAKS)(
+    "exits 1 and names file:line for $name",
+    ({ name, breakIt }) => {
+      const want = breakIt();
+      // A few through the real command (exit code included), the rest through the function it calls.
+      const r = REAL.has(name) ? helpdesk("kb", "check", "--quiet") : kbCheck();
+      expect(r.code).toBe(1);
+      const first = r.stderr.split("\n")[0];
+      if (want.id === "__oos") expect(first).toMatch(new RegExp(`out-of-scope\\.yaml:${want.line}: ${want.message}`));
+      else expect(first).toMatch(at(want.id ?? ROLE, want.line, want.message));
+      // The broken file is named once, not echoed as a missing entry.
+      expect(r.stderr).not.toMatch(/missing entry/);
+      expect(r.stderr).toMatch(/kb check: \d+ error\(s\)/);
+    },
+    90_000,
+  );
 
   it("names a file that is not an entry, and the id that is then missing", () => {
     writeFileSync(join(kdir(), "entries", `${ROLE}.yaml.bak`), read(ROLE));
@@ -205,7 +219,13 @@ describe("kb check", () => {
     expect(r.code).toBe(1);
     const line = lineOf(src, (l) => l === "  - 忘記密碼怎麼找回");
     const other = lineOf(read("password.forgot"), (l) => l === "  - 忘记密码怎么找回");
-    expect(r.stderr).toMatch(at("password.forgot", other, `phrasing "忘记密码怎么找回" reads the same to the matcher as "忘記密碼怎麼找回" in .*login\\.wrong-role\\.yaml:${line} \\(login\\.wrong-role\\)`));
+    expect(r.stderr).toMatch(
+      at(
+        "password.forgot",
+        other,
+        `phrasing "忘记密码怎么找回" reads the same to the matcher as "忘記密碼怎麼找回" in .*login\\.wrong-role\\.yaml:${line} \\(login\\.wrong-role\\)`,
+      ),
+    );
   }, 90_000);
 
   it("stops start-up with file:line when the knowledge snapshot is built from a broken file", () => {
@@ -213,7 +233,13 @@ describe("kb check", () => {
     write(ROLE, src);
     const r = helpdesk("ask", "忘记密码了怎么办");
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(at(ROLE, lineOf(src, (l) => l.startsWith("title:")), "title: must not be empty"));
+    expect(r.stderr).toMatch(
+      at(
+        ROLE,
+        lineOf(src, (l) => l.startsWith("title:")),
+        "title: must not be empty",
+      ),
+    );
     expect(r.stdout).toBe("");
   }, 90_000);
 });

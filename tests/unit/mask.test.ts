@@ -28,8 +28,17 @@ describe("maskPersonal: personal numbers in every written form", () => {
   });
 
   it.each([
-    "2021.5.1", "2021-05-01", "2020年6月15日", "共120学时", "第3个", "123456", "验证码000000",
-    "12345678901", "2020 2021 两年", "版本 1.2.3", "订单 20210501",
+    "2021.5.1",
+    "2021-05-01",
+    "2020年6月15日",
+    "共120学时",
+    "第3个",
+    "123456",
+    "验证码000000",
+    "12345678901",
+    "2020 2021 两年",
+    "版本 1.2.3",
+    "订单 20210501",
   ])("leaves ordinary numbers alone: %s", (input) => {
     expect(maskPersonal(input)).toBe(input);
   });
@@ -45,19 +54,54 @@ describe("maskPersonal: personal numbers in every written form", () => {
 
 describe("looksLikePassword: any phrasing", () => {
   it.each([
-    "Zx9#kPq2w", "Hello@2024", "Ｈｅｌｌｏ＠２０２４", "密码 qwer1234", "密码Abc@12345登不上", "Abc@12345 是我的密码",
-    "qwer1234是我的密码", "我的密码是abc12345", "密码：Abc123", "password: x", "Password=hunter2", "pwd=...", "我用Abc@12345登录不上",
+    "Zx9#kPq2w",
+    "Hello@2024",
+    "Ｈｅｌｌｏ＠２０２４",
+    "密码 qwer1234",
+    "密码Abc@12345登不上",
+    "Abc@12345 是我的密码",
+    "qwer1234是我的密码",
+    "我的密码是abc12345",
+    "密码：Abc123",
+    "password: x",
+    "Password=hunter2",
+    "pwd=...",
+    "我用Abc@12345登录不上",
     "密码是 Zx9#kPq2w，登不上",
   ])("password: %s", (t) => {
     expect(looksLikePassword(t)).toBe(true);
   });
 
   it.each([
-    "密码是对的", "密码忘了怎么办", "我的密码错误", "忘记密码了怎么办", "密码是对的为啥老说错误", "管理员重置密码后初始密码是啥",
-    "370402198503122013", "37040219850312201X", "000000", "763540", "张明", "山东省立医院", "枣庄市人力资源和社会保障局",
-    "https://www.sdzjjxjy.com/login?a=1", "zhang.ming@163.com", "Windows10", "win10", "IE11", "ERR_CONNECTION_RESET",
-    "2021.5.1", "360浏览器登不上", "13800000001", "是", "确认", "<img src=x onerror=alert(1)>", "<script>alert('x1')</script>",
-    "alert(1)", "a=1&b=2", "打开 https://example.com/?a=1&b=2 登不上",
+    "密码是对的",
+    "密码忘了怎么办",
+    "我的密码错误",
+    "忘记密码了怎么办",
+    "密码是对的为啥老说错误",
+    "管理员重置密码后初始密码是啥",
+    "370402198503122013",
+    "37040219850312201X",
+    "000000",
+    "763540",
+    "张明",
+    "山东省立医院",
+    "枣庄市人力资源和社会保障局",
+    "https://www.sdzjjxjy.com/login?a=1",
+    "zhang.ming@163.com",
+    "Windows10",
+    "win10",
+    "IE11",
+    "ERR_CONNECTION_RESET",
+    "2021.5.1",
+    "360浏览器登不上",
+    "13800000001",
+    "是",
+    "确认",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert('x1')</script>",
+    "alert(1)",
+    "a=1&b=2",
+    "打开 https://example.com/?a=1&b=2 登不上",
   ])("not a password: %s", (t) => {
     expect(looksLikePassword(t)).toBe(false);
   });

@@ -31,13 +31,7 @@ describe("answers", () => {
 });
 
 describe("bands", () => {
-  it.each([
-    "中级职称评审需要准备哪些材料",
-    "社保卡丢了怎么补办",
-    "帮我写一首诗",
-    "人事考试网的密码忘了",
-    "职称申报系统登录不上怎么办",
-  ])("declines %s", (q) => {
+  it.each(["中级职称评审需要准备哪些材料", "社保卡丢了怎么补办", "帮我写一首诗", "人事考试网的密码忘了", "职称申报系统登录不上怎么办"])("declines %s", (q) => {
     const r = m().match(q);
     expect(r.band).toBe("decline");
     expect(r.id).toBeNull();

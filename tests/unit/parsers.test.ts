@@ -4,7 +4,14 @@ import { parseLooseDate, relativeToSwitch } from "../../flows/dates.ts";
 import { maskPersonal, looksLikePassword } from "../../bot/mask.ts";
 
 describe("choice numbers", () => {
-  it.each([["1", 1], ["2.", 2], ["第一个", 1], ["第3个", 3], ["选2", 2], ["三", 3]])("%s → %i", (t, n) => {
+  it.each([
+    ["1", 1],
+    ["2.", 2],
+    ["第一个", 1],
+    ["第3个", 3],
+    ["选2", 2],
+    ["三", 3],
+  ])("%s → %i", (t, n) => {
     expect(parseChoiceNumber(t)).toBe(n);
   });
   it("does not take a year, a date or an ID number for a choice", () => {

@@ -72,15 +72,38 @@ describe("vector cache", () => {
 describe("decision", () => {
   const costs = { wrongCost: 5, clarifyRight: 0.4, clarifyMiss: 0.3 };
   it("answers when one entry is very likely", () => {
-    expect(decideBand([{ id: "a", p: 0.97 }, { id: "b", p: 0.02 }], costs)).toMatchObject({ band: "answer", id: "a" });
+    expect(
+      decideBand(
+        [
+          { id: "a", p: 0.97 },
+          { id: "b", p: 0.02 },
+        ],
+        costs,
+      ),
+    ).toMatchObject({ band: "answer", id: "a" });
   });
   it("clarifies with two real alternatives when two share the mass", () => {
-    const d = decideBand([{ id: "a", p: 0.48 }, { id: "b", p: 0.45 }, { id: "c", p: 0.001 }], costs);
+    const d = decideBand(
+      [
+        { id: "a", p: 0.48 },
+        { id: "b", p: 0.45 },
+        { id: "c", p: 0.001 },
+      ],
+      costs,
+    );
     expect(d.band).toBe("clarify");
     expect(d.offered).toEqual(["a", "b"]);
   });
   it("declines when nothing is likely", () => {
-    expect(decideBand([{ id: "a", p: 0.2 }, { id: "b", p: 0.1 }], costs).band).toBe("decline");
+    expect(
+      decideBand(
+        [
+          { id: "a", p: 0.2 },
+          { id: "b", p: 0.1 },
+        ],
+        costs,
+      ).band,
+    ).toBe("decline");
   });
   it("fits a conditional logit that prefers the candidate with the higher score", () => {
     const groups = Array.from({ length: 60 }, (_, i) => ({ xs: [[0.9 - (i % 5) * 0.01], [0.3]], y: i % 10 === 0 ? -1 : 0, weight: 1 }));
@@ -90,7 +113,10 @@ describe("decision", () => {
     expect(p2).toBeLessThan(0.2);
   });
   it("prints a reliability table", () => {
-    const t = reliabilityTable([{ p: 0.95, right: true }, { p: 0.15, right: false }]);
+    const t = reliabilityTable([
+      { p: 0.95, right: true },
+      { p: 0.15, right: false },
+    ]);
     expect(t).toMatch(/0\.9–1\.0\s+1\s+0\.950\s+1\.000/);
     expect(t).toMatch(/Brier/);
   });
@@ -107,7 +133,15 @@ describe("understand() on obvious cases", () => {
 
   it("decides a plain question lexically, without loading the semantic model", async () => {
     let loads = 0;
-    const u = new Understander(sharedMatcher(), model, async () => { loads++; throw new Error("not in this test"); }, () => {});
+    const u = new Understander(
+      sharedMatcher(),
+      model,
+      async () => {
+        loads++;
+        throw new Error("not in this test");
+      },
+      () => {},
+    );
     const r = await u.understand("乡镇人社所怎么注册");
     expect(r.band).toBe("answer");
     expect(r.id).toBe("special.township");
@@ -117,13 +151,27 @@ describe("understand() on obvious cases", () => {
   });
 
   it("starts the acting flow from a request to act, and answers how from a how question", () => {
-    const u = new Understander(sharedMatcher(), model, async () => { throw new Error("lexical only"); }, () => {});
+    const u = new Understander(
+      sharedMatcher(),
+      model,
+      async () => {
+        throw new Error("lexical only");
+      },
+      () => {},
+    );
     expect(u.understandLexical("帮我撤回注册申请").id).toBe("action.withdraw");
     expect(u.understandLexical("注册选错单位了怎么撤回").id).toBe("register.wrong-unit");
   });
 
   it("declines another system and keeps the matcher's fields", () => {
-    const u = new Understander(sharedMatcher(), model, async () => { throw new Error("lexical only"); }, () => {});
+    const u = new Understander(
+      sharedMatcher(),
+      model,
+      async () => {
+        throw new Error("lexical only");
+      },
+      () => {},
+    );
     const r = u.understandLexical("人事考试网的密码忘了");
     expect(r.band).toBe("decline");
     expect(r.id).toBeNull();
@@ -132,7 +180,14 @@ describe("understand() on obvious cases", () => {
   });
 
   it("falls back to lexical evidence when the model cannot load", async () => {
-    const u = new Understander(sharedMatcher(), model, async () => { throw new Error("no model here"); }, () => {});
+    const u = new Understander(
+      sharedMatcher(),
+      model,
+      async () => {
+        throw new Error("no model here");
+      },
+      () => {},
+    );
     const r = await u.understand("我们是村卫生室，在平台上该怎么注册呀");
     expect(["answer", "clarify", "decline"]).toContain(r.band);
     expect(r.path).not.toBe("semantic");
@@ -173,7 +228,14 @@ describe("mixed language", () => {
 
 describe("understanding beyond the plain question (lexical evidence)", () => {
   const model = loadDecisionModel();
-  const u = new Understander(sharedMatcher(), model, async () => { throw new Error("lexical only"); }, () => {});
+  const u = new Understander(
+    sharedMatcher(),
+    model,
+    async () => {
+      throw new Error("lexical only");
+    },
+    () => {},
+  );
   it("stores the n-gram classifier with the decision model", () => {
     expect(model?.ngram?.classes).toContain(NONE);
     expect(model?.lexical.features).toContain("ngram");

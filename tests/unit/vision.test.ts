@@ -6,32 +6,42 @@ import { questionFromLines } from "../../bot/vision/read.ts";
 import { sniffImageType, checkImageBytes, decodeDataUri, ImageRejected } from "../../bot/vision/image.ts";
 import type { OcrLine } from "../../bot/vision/recognizer.ts";
 
-const line = (text: string, x: number, y: number, w = 300, h = 18, mean = 0.99): OcrLine =>
-  ({ text, mean, box: [[x, y], [x + w, y], [x + w, y + h], [x, y + h]] });
+const line = (text: string, x: number, y: number, w = 300, h = 18, mean = 0.99): OcrLine => ({
+  text,
+  mean,
+  box: [
+    [x, y],
+    [x + w, y],
+    [x + w, y + h],
+    [x, y + h],
+  ],
+});
 
 describe("the question a screenshot asks", () => {
   const m = () => sharedMatcher();
 
   it("answers the error, not the page title, the labels or the links", () => {
-    const q = questionFromLines([
-      line("山东省专业技术人员继续教育公共服务平台", 30, 20, 500, 30),
-      line("用户登录", 400, 140, 100, 26),
-      line("请输入密码", 280, 280, 100),
-      line("您的账号不存在，请核对是否输入有误!若未注册，", 272, 322, 330),
-      line("可点此立即注册。", 272, 344, 120),
-      line("登录", 430, 424, 40),
-      line("忘记登录密码？", 272, 478, 100),
-      line("立即注册", 560, 478, 60),
-    ], m());
+    const q = questionFromLines(
+      [
+        line("山东省专业技术人员继续教育公共服务平台", 30, 20, 500, 30),
+        line("用户登录", 400, 140, 100, 26),
+        line("请输入密码", 280, 280, 100),
+        line("您的账号不存在，请核对是否输入有误!若未注册，", 272, 322, 330),
+        line("可点此立即注册。", 272, 344, 120),
+        line("登录", 430, 424, 40),
+        line("忘记登录密码？", 272, 478, 100),
+        line("立即注册", 560, 478, 60),
+      ],
+      m(),
+    );
     expect(q).toEqual({ text: "您的账号不存在，请核对是否输入有误!若未注册，可点此立即注册。", isMessage: true, messageOf: "login.account-not-found" });
   });
 
   it("does not take a link further down as the message's last line", () => {
-    const q = questionFromLines([
-      line("密码错误请重新输入，若忘记登录密码，可点此找", 272, 322, 330),
-      line("回密码。", 272, 344, 60),
-      line("忘记登录密码？", 272, 478, 100),
-    ], m());
+    const q = questionFromLines(
+      [line("密码错误请重新输入，若忘记登录密码，可点此找", 272, 322, 330), line("回密码。", 272, 344, 60), line("忘记登录密码？", 272, 478, 100)],
+      m(),
+    );
     expect(q?.text).toBe("密码错误请重新输入，若忘记登录密码，可点此找回密码。");
     expect(q?.messageOf).toBe("login.wrong-password");
   });
@@ -74,6 +84,10 @@ describe("image bytes", () => {
     expect(Buffer.from(decodeDataUri(`data:image/jpeg;base64,${png.toString("base64")}`))).toEqual(png);
     expect(() => decodeDataUri("data:image/png;base64,!!")).toThrow(/base64/);
     expect(() => decodeDataUri("http://x/y.png")).toThrow(/data:/);
-    try { decodeDataUri(`data:image/png;base64,${Buffer.from("hello").toString("base64")}`); } catch (e) { expect((e as ImageRejected).statusCode).toBe(415); }
+    try {
+      decodeDataUri(`data:image/png;base64,${Buffer.from("hello").toString("base64")}`);
+    } catch (e) {
+      expect((e as ImageRejected).statusCode).toBe(415);
+    }
   });
 });

@@ -25,19 +25,26 @@ export function el(tag, attrs, ...children) {
   }
   return e;
 }
-export const clear = (node) => { node.replaceChildren(); return node; };
+export const clear = (node) => {
+  node.replaceChildren();
+  return node;
+};
 
 export async function api(method, path, body) {
   const headers = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET") headers["x-csrf-token"] = state.csrf;
   const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401) { location.reload(); throw new Error("登录已过期"); }
+  if (res.status === 401) {
+    location.reload();
+    throw new Error("登录已过期");
+  }
   const isJson = (res.headers.get("content-type") || "").includes("json");
   const data = isJson ? await res.json() : await res.text();
   if (!res.ok) {
     const err = new Error((data && data.error) || `请求失败（${res.status}）`);
-    err.status = res.status; err.data = data;
+    err.status = res.status;
+    err.data = data;
     throw err;
   }
   return data;
@@ -61,16 +68,27 @@ export const beijing = (v) => (v ? `${v}:00+08:00` : undefined);
 
 export async function copy(text, button) {
   let ok = false;
-  try { await navigator.clipboard.writeText(text); ok = true; } catch {
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
     const t = el("textarea", { class: "sr-only", "aria-hidden": "true" });
-    t.value = text; document.body.append(t); t.select();
-    try { ok = document.execCommand("copy"); } catch { ok = false; }
+    t.value = text;
+    document.body.append(t);
+    t.select();
+    try {
+      ok = document.execCommand("copy");
+    } catch {
+      ok = false;
+    }
     t.remove();
   }
   const old = button.textContent;
   button.textContent = ok ? "已复制" : "复制失败，请手动选择";
   button.dataset.copied = ok ? "1" : "0";
-  setTimeout(() => { button.textContent = old; }, 1500);
+  setTimeout(() => {
+    button.textContent = old;
+  }, 1500);
 }
 export function answerBlock(label, text) {
   const pre = el("pre", { class: "answer", tabindex: "0" }, text);
@@ -78,7 +96,9 @@ export function answerBlock(label, text) {
   btn.addEventListener("click", () => copy(text, btn));
   return el("div", {}, pre, btn);
 }
-export function showError(id, err) { $(id).textContent = err ? (err.message || String(err)) : ""; }
+export function showError(id, err) {
+  $(id).textContent = err ? err.message || String(err) : "";
+}
 export const entryTitle = (id) => (state.entries.find((e) => e.id === id) || {}).title || id;
 /** Whether a tab's panel is the one shown. */
 export const active = (name) => !$(`panel-${name}`).hidden;

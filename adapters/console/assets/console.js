@@ -15,7 +15,11 @@ import "./tab-account.js";
 const loaders = {
   queue: refreshQueue,
   learning: loadLearning,
-  knowledge: () => { loadEntries().then(() => Promise.all([loadNotices(), loadHistory()])).catch((err) => showError("notice-error", err)); },
+  knowledge: () => {
+    loadEntries()
+      .then(() => Promise.all([loadNotices(), loadHistory()]))
+      .catch((err) => showError("notice-error", err));
+  },
   figures: loadFigures,
   admin: loadAdmin,
 };
@@ -38,18 +42,27 @@ for (const t of tabs) {
     const at = visible.indexOf(t);
     if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
       const next = visible[(at + (ev.key === "ArrowRight" ? 1 : visible.length - 1)) % visible.length];
-      next.focus(); select(next); ev.preventDefault();
+      next.focus();
+      select(next);
+      ev.preventDefault();
     }
   });
 }
 
 (async function start() {
   const me = await api("GET", "/api/console/me");
-  state.me = me; state.csrf = me.csrf;
+  state.me = me;
+  state.csrf = me.csrf;
   $("me").textContent = `${me.name}（${me.role === "admin" ? "管理员" : "客服"}）`;
   $("tab-admin").hidden = me.role !== "admin";
   $("knowledge-reload").hidden = me.role !== "admin";
-  try { state.entries = await api("GET", "/api/console/entries"); } catch { /* shown when a tab needs them */ }
+  try {
+    state.entries = await api("GET", "/api/console/entries");
+  } catch {
+    /* shown when a tab needs them */
+  }
   // The queue badge stays current on every tab.
   void refreshQueue();
-})().catch((err) => { $("me").textContent = err.message; });
+})().catch((err) => {
+  $("me").textContent = err.message;
+});

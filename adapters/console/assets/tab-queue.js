@@ -18,21 +18,29 @@ async function loadQueue() {
     $("queue-empty").hidden = q.tickets.length > 0;
     for (const t of q.tickets) {
       const mine = t.takenBy === state.me.name;
-      const b = el("button", { type: "button", "data-ticket": t.id, "aria-current": t.id === state.ticketId ? "true" : null },
-        el("strong", {}, t.id), " ",
-        el("span", { class: `badge ${t.status}` }, t.status === "taken" ? (mine ? "我在处理" : `${t.takenBy} 处理中`) : STATUS[t.status]), " ",
+      const b = el(
+        "button",
+        { type: "button", "data-ticket": t.id, "aria-current": t.id === state.ticketId ? "true" : null },
+        el("strong", {}, t.id),
+        " ",
+        el("span", { class: `badge ${t.status}` }, t.status === "taken" ? (mine ? "我在处理" : `${t.takenBy} 处理中`) : STATUS[t.status]),
+        " ",
         t.unread ? el("span", { class: "badge medium" }, `${t.unread} 条新消息`) : null,
         el("br"),
         el("span", { class: "muted" }, `${CHANNEL[t.channel] || t.channel} · ${REGION[t.region || "none"]} · 已等待 `),
         el("span", { class: "muted waited", "data-opened": String(t.openedAt) }, fmtDuration(serverNow() - t.openedAt)),
         t.offHours ? el("span", { class: "muted" }, " · 非工作时间转入") : null,
-        t.lastUserText ? el("span", { class: "muted" }, el("br"), `“${t.lastUserText}”`) : null);
+        t.lastUserText ? el("span", { class: "muted" }, el("br"), `“${t.lastUserText}”`) : null,
+      );
       b.addEventListener("click", () => openTicket(t.id));
       list.append(el("li", {}, b));
     }
     if (state.ticketId) await loadTicket();
     return true;
-  } catch (err) { $("hours-line").textContent = `队列加载失败：${err.message}`; return false; }
+  } catch (err) {
+    $("hours-line").textContent = `队列加载失败：${err.message}`;
+    return false;
+  }
 }
 
 // The queue is polled one request at a time: the next look starts a while after the previous
@@ -51,23 +59,39 @@ function nextDelay() {
 
 /** Looks at the queue now (or right after the look under way) and schedules the next look. */
 export function refreshQueue() {
-  if (poller.inFlight) { poller.again = true; return poller.inFlight; }
+  if (poller.inFlight) {
+    poller.again = true;
+    return poller.inFlight;
+  }
   clearTimeout(poller.timer);
-  poller.inFlight = loadQueue().then((ok) => { poller.failures = ok ? 0 : Math.min(poller.failures + 1, 10); }).finally(() => {
-    poller.inFlight = null;
-    if (poller.again) { poller.again = false; return refreshQueue(); }
-    poller.timer = setTimeout(refreshQueue, nextDelay());
-  });
+  poller.inFlight = loadQueue()
+    .then((ok) => {
+      poller.failures = ok ? 0 : Math.min(poller.failures + 1, 10);
+    })
+    .finally(() => {
+      poller.inFlight = null;
+      if (poller.again) {
+        poller.again = false;
+        return refreshQueue();
+      }
+      poller.timer = setTimeout(refreshQueue, nextDelay());
+    });
   return poller.inFlight;
 }
 
-document.addEventListener("visibilitychange", () => { if (!document.hidden) void refreshQueue(); });
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) void refreshQueue();
+});
 for (const type of ["pointerdown", "keydown", "wheel"]) {
-  window.addEventListener(type, () => {
-    const wasIdle = Date.now() - poller.lastInput > IDLE_MS;
-    poller.lastInput = Date.now();
-    if (wasIdle) void refreshQueue();
-  }, { passive: true, capture: true });
+  window.addEventListener(
+    type,
+    () => {
+      const wasIdle = Date.now() - poller.lastInput > IDLE_MS;
+      poller.lastInput = Date.now();
+      if (wasIdle) void refreshQueue();
+    },
+    { passive: true, capture: true },
+  );
 }
 // Waiting times tick every second between polls.
 setInterval(() => {
@@ -85,14 +109,17 @@ async function loadTicket() {
   try {
     const t = await api("GET", `/api/console/tickets/${encodeURIComponent(state.ticketId)}`);
     renderTicket(t);
-  } catch (err) { showError("ticket-error", err); }
+  } catch (err) {
+    showError("ticket-error", err);
+  }
 }
 function renderTicket(t) {
   state.ticket = t;
   $("ticket").hidden = false;
   $("ticket-title").textContent = `工单 ${t.id}`;
-  $("ticket-meta").textContent = `${CHANNEL[t.channel] || t.channel} · ${REGION[t.region || "none"]} · ${STATUS[t.status]}${t.takenBy ? `（${t.takenBy}）` : ""} · 转入时间 ${fmtTime(t.openedAt)} · 原因：${t.reason}`
-    + (t.promisedAt ? ` · 已告知用户 ${fmtTime(t.promisedAt)} 后回复` : "");
+  $("ticket-meta").textContent =
+    `${CHANNEL[t.channel] || t.channel} · ${REGION[t.region || "none"]} · ${STATUS[t.status]}${t.takenBy ? `（${t.takenBy}）` : ""} · 转入时间 ${fmtTime(t.openedAt)} · 原因：${t.reason}` +
+    (t.promisedAt ? ` · 已告知用户 ${fmtTime(t.promisedAt)} 后回复` : "");
   const box = $("ticket-log");
   const list = $("ticket-transcript");
   const switched = list.dataset.ticket !== t.id;
@@ -113,12 +140,18 @@ function renderTicket(t) {
 }
 async function ticketAction(action) {
   showError("ticket-error");
-  try { renderTicket(await api("POST", `/api/console/tickets/${encodeURIComponent(state.ticketId)}/${action}`)); await refreshQueue(); }
-  catch (err) { showError("ticket-error", err); }
+  try {
+    renderTicket(await api("POST", `/api/console/tickets/${encodeURIComponent(state.ticketId)}/${action}`));
+    await refreshQueue();
+  } catch (err) {
+    showError("ticket-error", err);
+  }
 }
 $("ticket-take").addEventListener("click", () => ticketAction("take"));
 $("ticket-handback").addEventListener("click", () => ticketAction("handback"));
-$("ticket-close").addEventListener("click", () => { if (confirm("结束这次对话？用户会收到结束提示，之后由机器人继续服务。")) ticketAction("close"); });
+$("ticket-close").addEventListener("click", () => {
+  if (confirm("结束这次对话？用户会收到结束提示，之后由机器人继续服务。")) ticketAction("close");
+});
 $("reply-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const text = $("reply-text").value.trim();
@@ -130,9 +163,15 @@ $("reply-form").addEventListener("submit", async (ev) => {
     $("reply-text").value = "";
     $("reply-status").textContent = r.delivered ? "已发送" : "已保存，但用户所在渠道当前无法送达";
     renderTicket(r);
-  } catch (err) { showError("ticket-error", err); }
-  finally { $("reply-send").disabled = false; }
+  } catch (err) {
+    showError("ticket-error", err);
+  } finally {
+    $("reply-send").disabled = false;
+  }
 });
 $("reply-text").addEventListener("keydown", (ev) => {
-  if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); $("reply-form").requestSubmit(); }
+  if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+    ev.preventDefault();
+    $("reply-form").requestSubmit();
+  }
 });

@@ -5,15 +5,22 @@ import { publicAccount, type Account } from "../accounts.ts";
 import { admin, type TabRoutes } from "./context.ts";
 
 const createBody = z.object({
-  name: z.string().trim().min(1).max(32), password: z.string().min(1).max(200), role: z.enum(["agent", "admin"]),
+  name: z.string().trim().min(1).max(32),
+  password: z.string().min(1).max(200),
+  role: z.enum(["agent", "admin"]),
   displayName: z.string().trim().max(20).optional(),
 });
 const updateBody = z.object({ active: z.boolean().optional(), role: z.enum(["agent", "admin"]).optional(), displayName: z.string().trim().max(20).optional() });
 const resetBody = z.object({ password: z.string().min(1).max(200) });
-const eraseBody = z.object({
-  sessionKey: z.string().max(300).optional(), channel: z.string().max(40).optional(), userId: z.string().max(200).optional(),
-  conversationId: z.string().max(200).optional(), dryRun: z.boolean().default(true),
-}).refine((b) => b.sessionKey || b.userId || b.conversationId, "请给出会话标识、用户标识或对话标识之一");
+const eraseBody = z
+  .object({
+    sessionKey: z.string().max(300).optional(),
+    channel: z.string().max(40).optional(),
+    userId: z.string().max(200).optional(),
+    conversationId: z.string().max(200).optional(),
+    dryRun: z.boolean().default(true),
+  })
+  .refine((b) => b.sessionKey || b.userId || b.conversationId, "请给出会话标识、用户标识或对话标识之一");
 
 export const adminRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) => {
   app.get("/api/console/admin/agents", admin, async () => svc.accounts.all().map(publicAccount));
@@ -48,7 +55,12 @@ export const adminRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) => {
   app.post("/api/console/admin/erase", admin, async (req) => {
     const b = parseBody(eraseBody, req.body);
     const r = await svc.erase(b, b.dryRun);
-    void audit(req, b.dryRun ? "erase-preview" : "erase", b.sessionKey ?? `${b.channel ?? "*"}:${b.conversationId ?? "*"}:${b.userId ?? "*"}`, `会话 ${r.sessions}，工单 ${r.tickets}，记录 ${r.events}`);
+    void audit(
+      req,
+      b.dryRun ? "erase-preview" : "erase",
+      b.sessionKey ?? `${b.channel ?? "*"}:${b.conversationId ?? "*"}:${b.userId ?? "*"}`,
+      `会话 ${r.sessions}，工单 ${r.tickets}，记录 ${r.events}`,
+    );
     return { ...r, dryRun: b.dryRun };
   });
   app.post("/api/console/admin/sweep", admin, async (req) => {

@@ -15,20 +15,30 @@ const ASSETS: Record<string, { type: string; public: boolean }> = {
   "console.css": { type: "text/css; charset=utf-8", public: true },
   "login.js": { type: JS, public: true },
   // The console's ES modules: the entry, what the tabs share, one module per tab.
-  ...Object.fromEntries(["console.js", "console-common.js", "console-changes.js",
-    ...["triage", "queue", "learning", "hit", "knowledge", "figures", "admin", "account"].map((tab) => `tab-${tab}.js`)]
-    .map((name) => [name, { type: JS, public: false }])),
+  ...Object.fromEntries(
+    [
+      "console.js",
+      "console-common.js",
+      "console-changes.js",
+      ...["triage", "queue", "learning", "hit", "knowledge", "figures", "admin", "account"].map((tab) => `tab-${tab}.js`),
+    ].map((name) => [name, { type: JS, public: false }]),
+  ),
 };
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export const authRoutes: TabRoutes = (app, ctx) => {
   const { svc, now, secure, audit, agentOf, lookup } = ctx;
   const assets = new Map<string, string>();
   for (const f of [...Object.keys(ASSETS), "login.html", "console.html"]) assets.set(f, readFileSync(ASSETS_DIR + f, "utf8"));
 
-  const page = (reply: FastifyReply, name: string) => reply
-    .header("content-type", "text/html; charset=utf-8").header("content-security-policy", CSP)
-    .header("x-frame-options", "DENY").header("cache-control", "no-store").send(assets.get(name));
+  const page = (reply: FastifyReply, name: string) =>
+    reply
+      .header("content-type", "text/html; charset=utf-8")
+      .header("content-security-policy", CSP)
+      .header("x-frame-options", "DENY")
+      .header("cache-control", "no-store")
+      .send(assets.get(name));
 
   app.get("/console", pub, async (req, reply) => page(reply, lookup(req) ? "console.html" : "login.html"));
   app.get<{ Params: { name: string } }>("/console/assets/:name", pub, async (req, reply) => {
@@ -106,7 +116,10 @@ export const authRoutes: TabRoutes = (app, ctx) => {
   app.post("/api/console/password", async (req, reply) => {
     const a = agentOf(req);
     const b = parseBody(passwordBody, req.body);
-    if (!(await svc.hashGate.run(() => svc.accounts.verify(a.name, b.current)))) { void audit(req, "password-change", a.name, "当前密码错误", false); throw new HttpError(403, "当前密码不正确"); }
+    if (!(await svc.hashGate.run(() => svc.accounts.verify(a.name, b.current)))) {
+      void audit(req, "password-change", a.name, "当前密码错误", false);
+      throw new HttpError(403, "当前密码不正确");
+    }
     await svc.accounts.setPassword(a.name, b.next, now());
     // Every session of the account ends; this browser gets a new one.
     await svc.auth.destroyAllFor(a.name);

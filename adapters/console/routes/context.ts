@@ -7,13 +7,25 @@ import type { Role } from "../accounts.ts";
 import { SESSION_COOKIE, type AuthSession } from "../auth.ts";
 import { HttpError, parseCookies } from "../http.ts";
 
-export interface RouteFlags { public?: boolean; admin?: boolean }
+export interface RouteFlags {
+  public?: boolean;
+  admin?: boolean;
+}
 declare module "fastify" {
   // Route flags the console's access hook reads (route options' config).
-  interface FastifyContextConfig { public?: boolean; admin?: boolean }
+  interface FastifyContextConfig {
+    public?: boolean;
+    admin?: boolean;
+  }
 }
 
-export interface Agent { name: string; role: Role; displayName?: string; session: AuthSession; sessionId: string }
+export interface Agent {
+  name: string;
+  role: Role;
+  displayName?: string;
+  session: AuthSession;
+  sessionId: string;
+}
 
 /** Route options: reachable without signing in (the route checks what it needs itself). */
 export const pub = { config: { public: true } as RouteFlags };
@@ -55,14 +67,18 @@ export function consoleContext(svc: ConsoleService): ConsoleContext {
     return { name: acct.name, role: acct.role, displayName: acct.displayName, session, sessionId: id };
   }
   return {
-    svc, now, lookup,
+    svc,
+    now,
+    lookup,
     secure: (req) => req.protocol === "https",
     agentOf: (req) => {
       const a = agents.get(req);
       if (!a) throw new HttpError(401, "未登录或登录已过期");
       return a;
     },
-    setAgent: (req, agent) => { agents.set(req, agent); },
+    setAgent: (req, agent) => {
+      agents.set(req, agent);
+    },
     audit: (req, action, target, detail, ok = true, who) =>
       svc.audit.write({ at: now(), who: who ?? agents.get(req)?.name ?? "-", action, target, detail, ip: req.ip, ok }),
   };

@@ -21,7 +21,9 @@ import { knowledgeRoutes } from "./knowledge.ts";
 import { figuresRoutes } from "./figures.ts";
 import { adminRoutes } from "./admin.ts";
 
-export interface ConsolePluginOptions { service: ConsoleService }
+export interface ConsolePluginOptions {
+  service: ConsoleService;
+}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const TABS: TabRoutes[] = [authRoutes, triageRoutes, queueRoutes, learningRoutes, hitRoutes, knowledgeRoutes, figuresRoutes, adminRoutes];
@@ -59,10 +61,19 @@ export const consoleRoutes: FastifyPluginAsync<ConsolePluginOptions> = async (ap
     const e = err as { statusCode?: number; message?: string };
     let status = 500;
     let message = "服务器内部错误";
-    if (err instanceof HttpError) { status = err.status; message = err.message; }
-    else if (err instanceof AccountError || err instanceof QueueError) { status = err.status; message = err.message; }
-    else if (err instanceof HashBusyError) { status = 429; message = err.message; }
-    else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) { status = e.statusCode; message = e.message ?? "请求不正确"; }
+    if (err instanceof HttpError) {
+      status = err.status;
+      message = err.message;
+    } else if (err instanceof AccountError || err instanceof QueueError) {
+      status = err.status;
+      message = err.message;
+    } else if (err instanceof HashBusyError) {
+      status = 429;
+      message = err.message;
+    } else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      status = e.statusCode;
+      message = e.message ?? "请求不正确";
+    }
     if (status >= 500) req.log.error(err);
     void reply.code(status).send({ error: message, ...(err instanceof HttpError ? err.extra : {}) });
   });

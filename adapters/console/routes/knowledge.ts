@@ -11,12 +11,20 @@ import { changeReply } from "./learning.ts";
 
 const when = z.union([z.number().int().positive(), z.string().min(1)]).transform((v, ctx) => {
   const t = typeof v === "number" ? v : Date.parse(v);
-  if (!Number.isFinite(t)) { ctx.addIssue({ code: "custom", message: "时间格式不正确" }); return z.NEVER; }
+  if (!Number.isFinite(t)) {
+    ctx.addIssue({ code: "custom", message: "时间格式不正确" });
+    return z.NEVER;
+  }
   return t;
 });
 const noticeBody = z.object({
-  text: text(500), topics: z.array(z.union([z.enum(KNOWN_IDS), z.literal("*")])).min(1, "至少选择一个相关主题").max(40),
-  startsAt: when.optional(), expiresAt: when,
+  text: text(500),
+  topics: z
+    .array(z.union([z.enum(KNOWN_IDS), z.literal("*")]))
+    .min(1, "至少选择一个相关主题")
+    .max(40),
+  startsAt: when.optional(),
+  expiresAt: when,
 });
 
 export const knowledgeRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) => {
@@ -24,9 +32,13 @@ export const knowledgeRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) =>
     const t = now();
     const today = dayKey(t, svc.hours.timeZone);
     return svc.understanding.current.knowledge.entries.map((e) => ({
-      id: e.id, title: e.title, kind: e.kind, confirmed: e.confirmed,
+      id: e.id,
+      title: e.title,
+      kind: e.kind,
+      confirmed: e.confirmed,
       daysSinceConfirmed: Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${e.confirmed}T00:00:00Z`)) / 86_400_000),
-      phrasings: e.phrasings.length, regions: Object.keys(e.variants ?? {}),
+      phrasings: e.phrasings.length,
+      regions: Object.keys(e.variants ?? {}),
       notices: svc.notices.noticesFor(e.id, t).length,
     }));
   });
@@ -34,8 +46,15 @@ export const knowledgeRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) =>
     const e = svc.understanding.current.entry(req.params.id);
     if (!e) throw new HttpError(404, "没有这个知识条目");
     return {
-      id: e.id, title: e.title, kind: e.kind, confirmed: e.confirmed, answer: e.answer, variants: e.variants ?? {},
-      phrasings: e.phrasings, platform_messages: e.platform_messages, related: e.related,
+      id: e.id,
+      title: e.title,
+      kind: e.kind,
+      confirmed: e.confirmed,
+      answer: e.answer,
+      variants: e.variants ?? {},
+      phrasings: e.phrasings,
+      platform_messages: e.platform_messages,
+      related: e.related,
       sources: e.source.map((s) => ({ edition: s.edition, section: s.section })),
     };
   });

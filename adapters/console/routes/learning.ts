@@ -29,7 +29,10 @@ export const learningRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) => 
     // Someone is looking at the unanswered list: a change may follow, so measure today's figures now.
     svc.knowledge.prewarm();
     return {
-      groups: svc.unansweredGroups().slice(0, 200).map((g) => ({ ...g, suggestions: g.suggestions.map((s) => ({ ...s, title: titleOf(svc, s.id) })) })),
+      groups: svc
+        .unansweredGroups()
+        .slice(0, 200)
+        .map((g) => ({ ...g, suggestions: g.suggestions.map((s) => ({ ...s, title: titleOf(svc, s.id) })) })),
       entries: entryList(),
       outOfScopeGroups: svc.understanding.current.knowledge.outOfScope.groups.map((g) => ({ name: g.name, hint: g.hint ?? null })),
     };

@@ -12,7 +12,13 @@ export const queueRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) => {
   const hoursInfo = () => {
     const t = now();
     const next = nextOpening(t, svc.hours);
-    return { open: isOpen(t, svc.hours), description: describeHours(svc.hours), nextOpening: next, nextOpeningText: next === null ? null : describeOpening(next, t, svc.hours), timeZone: svc.hours.timeZone };
+    return {
+      open: isOpen(t, svc.hours),
+      description: describeHours(svc.hours),
+      nextOpening: next,
+      nextOpeningText: next === null ? null : describeOpening(next, t, svc.hours),
+      timeZone: svc.hours.timeZone,
+    };
   };
   app.get("/api/console/hours", async () => hoursInfo());
 
@@ -23,13 +29,22 @@ export const queueRoutes: TabRoutes = (app, { svc, now, audit, agentOf }) => {
   });
 
   const viewed = new Set<string>();
-  const ticketView = (t: TicketView) => ({ ...queueRow(t, now()), now: now(), closedAt: t.closedAt ?? null, ending: t.ending ?? null, transcript: t.transcript });
+  const ticketView = (t: TicketView) => ({
+    ...queueRow(t, now()),
+    now: now(),
+    closedAt: t.closedAt ?? null,
+    ending: t.ending ?? null,
+    transcript: t.transcript,
+  });
   app.get<{ Params: { id: string } }>("/api/console/tickets/:id", async (req) => {
     const a = agentOf(req);
     const t = await svc.queue.view(req.params.id, a.name);
     // Reading a transcript is access to personal data: audited once per agent and ticket.
     const key = `${a.name}|${t.id}`;
-    if (!viewed.has(key)) { viewed.add(key); void audit(req, "ticket-view", t.id); }
+    if (!viewed.has(key)) {
+      viewed.add(key);
+      void audit(req, "ticket-view", t.id);
+    }
     return ticketView(t);
   });
   app.post<{ Params: { id: string } }>("/api/console/tickets/:id/take", async (req) => {
