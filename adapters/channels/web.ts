@@ -101,6 +101,12 @@ export function toWebReply(reply: Reply): WebReply {
   return { text: renderForButtons(reply), choices: reply.choices ?? [], topic: reply.topic ?? null, ...(reply.handoff ? { handoff: true } : {}) };
 }
 
+/** One turn as the widget API answers it. */
+function turnBody(out: { conversationId: string; result: TurnResult; lastEventId: number }) {
+  const { result } = out;
+  return { conversationId: out.conversationId, replies: result.replies.map(toWebReply), topic: result.topic, flow: result.flow, lastEventId: out.lastEventId };
+}
+
 /** A logged event as the widget shows it. */
 function toWebMessage(e: LogEvent, withChoices: boolean): WebMessage {
   const choices = withChoices ? (e.choices ?? []) : [];
@@ -308,13 +314,7 @@ export class WebChannel implements Deliverer {
       }
       const out = await this.chat(parsed.data);
       reply.header("cache-control", "no-store");
-      return {
-        conversationId: out.conversationId,
-        replies: out.result.replies.map(toWebReply),
-        topic: out.result.topic,
-        flow: out.result.flow,
-        lastEventId: out.lastEventId,
-      };
+      return turnBody(out);
     });
 
     // A picture: the raw bytes as the body (any image/* or application/octet-stream type; the
@@ -328,14 +328,7 @@ export class WebChannel implements Deliverer {
       const cid = typeof q.conversationId === "string" && q.conversationId.length <= 200 ? q.conversationId : undefined;
       const out = await this.image(cid, req.body);
       reply.header("cache-control", "no-store");
-      return {
-        conversationId: out.conversationId,
-        replies: out.result.replies.map(toWebReply),
-        topic: out.result.topic,
-        flow: out.result.flow,
-        lastEventId: out.lastEventId,
-        read: out.read,
-      };
+      return { ...turnBody(out), read: out.read };
     });
 
     app.get("/:id/history", async (req, reply) => {
